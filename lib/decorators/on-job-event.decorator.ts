@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+import { ON_JOB_EVENT_METADATA } from '../jobs.constants.js';
+import type { JobEventFilter, JobEventType } from '../interfaces/job-event.interface.js';
+
+export interface OnJobEventMetadata extends JobEventFilter {
+  event: JobEventType | '*';
+}
+
+/** Calls the decorated method with each lifecycle event of this type (or `'*'` for all), optionally of one job name or queue. */
+export const OnJobEvent = (event: JobEventType | '*', filter: JobEventFilter = {}): MethodDecorator =>
+  SetMetadata<string, OnJobEventMetadata>(ON_JOB_EVENT_METADATA, { event, ...filter });

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
+import type { JobHandler } from '../interfaces/job-handler.interface.js';
+import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
+
+/** A discovered processor with the BullMQ options its jobs start from, merged once at start-up. */
+export interface RegisteredJob {
+  name: string;
+  queue: string;
+  className: string;
+  handler: JobHandler<unknown, unknown>;
+  options: JobProcessorOptions;
+  baseOptions: JobsOptions & { timeout?: number };
+}
+
+/** Job names to their processors; filled by the explorer at start-up, read on every enqueue and dispatch. */
+@Injectable()
+export class JobRegistry {
+  private readonly jobs = new Map<string, RegisteredJob>();
+
+  register(job: RegisteredJob): void {
+    this.jobs.set(job.name, job);
+  }
+
+  get(name: string): RegisteredJob | undefined {
+    return this.jobs.get(name);
+  }
+
+  names(): string[] {
+    return [...this.jobs.keys()].sort();
+  }
+
+  all(): RegisteredJob[] {
+    return [...this.jobs.values()];
+  }
+
+  onQueue(queue: string): RegisteredJob[] {
+    return this.all().filter((job) => job.queue === queue);
+  }
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { JOBS_OPTIONS, JOB_PROCESSOR_METADATA, DEFAULT_QUEUE, ON_JOB_EVENT_METADATA } from '../jobs.constants.js';
+import { JobsConfigurationError } from '../jobs.errors.js';
+import { messages } from '../jobs.messages.js';
+import type { ResolvedJobsOptions } from '../jobs.options.js';
+import { JOB_EVENT_TYPES, type JobEvent } from '../interfaces/job-event.interface.js';
+import type { JobHandler } from '../interfaces/job-handler.interface.js';
+import type { JobProcessorMetadata } from '../interfaces/job-processor-options.interface.js';
+import type { OnJobEventMetadata } from '../decorators/on-job-event.decorator.js';
+import { JobEventBus } from '../runtime/job-event-bus.js';
+import { baseJobOptions } from '../runtime/job-request.builder.js';
+import { JobRegistry } from './job-registry.js';
+
+/** Finds `@JobProcessor` classes and `@OnJobEvent` methods once, at start-up, and stops it on anything malformed. */
+@Injectable()
+export class JobsExplorer implements OnModuleInit {
+  private readonly logger = new Logger('JobsModule');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly registry: JobRegistry,
+    private readonly bus: JobEventBus,
+    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const providers = this.discovery.getProviders();
+    for (const wrapper of providers) this.registerProcessor(wrapper);
+    for (const wrapper of providers) this.bindEventHandlers(wrapper);
+  }
+
+  private registerProcessor(wrapper: InstanceWrapper): void {
+    const metatype = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+    if (!metatype || wrapper.inject) return;
+    const meta = this.reflector.get<JobProcessorMetadata | undefined>(JOB_PROCESSOR_METADATA, metatype);
+    if (!meta) return;
+    const className = metatype.name;
+    if (typeof meta.name !== 'string' || !meta.name.trim()) throw new JobsConfigurationError(messages.badJobName(className, meta.name));
+    if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
+      throw new JobsConfigurationError(messages.notSingleton(className, `(processor of "${meta.name}")`));
+    }
+    const handler = wrapper.instance as JobHandler<unknown, unknown>;
+    if (typeof handler?.handle !== 'function') throw new JobsConfigurationError(messages.missingHandle(className, meta.name));
+    const existing = this.registry.get(meta.name);
+    if (existing) throw new JobsConfigurationError(messages.duplicateJob(meta.name, existing.className, className));
+    const queue = meta.options.queue ?? DEFAULT_QUEUE;
+    if (typeof queue !== 'string' || !queue || queue.includes(':')) {
+      throw new JobsConfigurationError(messages.badQueueName(className, queue));
+    }
+    const concurrency = meta.options.concurrency;
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+      throw new JobsConfigurationError(messages.badProcessorOption(className, 'concurrency', 'must be a positive integer.'));
+    }
+    const baseOptions = baseJobOptions(meta.options, this.options.defaultJobOptions, (option, detail) => {
+      throw new JobsConfigurationError(messages.badProcessorOption(className, option, detail));
+    });
+    this.registry.register({ name: meta.name, queue, className, handler, options: meta.options, baseOptions });
+  }
+
+  private bindEventHandlers(wrapper: InstanceWrapper): void {
+    const instance = wrapper.instance as Record<string, unknown> | undefined;
+    if (!instance || typeof instance !== 'object' || wrapper.inject) return;
+    const prototype = Object.getPrototypeOf(instance) as object;
+    for (const method of this.scanner.getAllMethodNames(prototype)) {
+      const meta = this.reflector.get<OnJobEventMetadata | undefined>(ON_JOB_EVENT_METADATA, instance[method] as () => void);
+      if (!meta) continue;
+      const where = `${instance.constructor.name}.${method}`;
+      if (meta.event !== '*' && !JOB_EVENT_TYPES.includes(meta.event)) {
+        throw new JobsConfigurationError(messages.badEventHandler(where, meta.event));
+      }
+      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
+        throw new JobsConfigurationError(messages.notSingleton(instance.constructor.name, `(@OnJobEvent ${where})`));
+      }
+      const fn = (instance[method] as (event: JobEvent) => unknown).bind(instance);
+      this.bus.subscribe(meta, (event) => this.callIsolated(where, fn, event));
+    }
+  }
+
+  /** A hook that throws or rejects is logged; it never reaches the runtime or another hook. */
+  private callIsolated(where: string, fn: (event: JobEvent) => unknown, event: JobEvent): void {
+    try {
+      const result = fn(event);
+      if (result instanceof Promise) result.catch((err: unknown) => this.logHookError(where, event, err));
+    } catch (err) {
+      this.logHookError(where, event, err);
+    }
+  }
+
+  private logHookError(where: string, event: JobEvent, err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.logger.error(`@OnJobEvent ${where} threw on "${event.type}" of job ${event.name}#${event.jobId}: ${error.message}`, error.stack);
+  }
+}

@@ -1,0 +1,40 @@
+export { JobsModule } from './jobs.module.js';
+export type { JobsModuleExtras } from './jobs.module-definition.js';
+export { JOBS_MODULE_OPTIONS } from './jobs.module-definition.js';
+export { JobService } from './job.service.js';
+export { JobEventBus, type JobEventSubscription } from './runtime/job-event-bus.js';
+export { BullMqFactory } from './runtime/bullmq.factory.js';
+export { JobProcessor } from './decorators/job-processor.decorator.js';
+export { OnJobEvent } from './decorators/on-job-event.decorator.js';
+export { PRIORITY_LEVELS } from './jobs.constants.js';
+export { DEFAULT_JOB_OPTIONS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SHUTDOWN_TIMEOUT } from './jobs.options.js';
+export {
+  JobsError,
+  JobsConfigurationError,
+  UnknownJobError,
+  UnknownQueueError,
+  JobPayloadValidationError,
+  JobPayloadTooLargeError,
+  InvalidJobOptionsError,
+  JobNotFoundError,
+  JobStateError,
+  UnrecoverableJobError,
+  RetryJobError,
+  JobTimeoutError,
+  JobCancelledError,
+  type PayloadFieldError,
+} from './jobs.errors.js';
+export type { JobHandler, JobHandlers, JobDataOf, JobResultOf, JobName, JobData } from './interfaces/job-handler.interface.js';
+export type { JobContext } from './interfaces/job-context.interface.js';
+export type { JobAddOptions, JobBackoff, BackoffType, JobPriority, KeepJobs, JobRetryOptions } from './interfaces/job-options.interface.js';
+export type { JobProcessorOptions } from './interfaces/job-processor-options.interface.js';
+export { JOB_EVENT_TYPES, type JobEvent, type JobEventType, type JobEventError, type JobEventFilter } from './interfaces/job-event.interface.js';
+export type { JobInfo, JobState, JobHandle, QueueCounts } from './interfaces/job-info.interface.js';
+export type { JobRequestItem, JobFlowNode, JobFlowHandle, JobListQuery, CleanOptions, CancelResult } from './interfaces/job-flow.interface.js';
+export type {
+  JobsModuleOptions,
+  JobsConnection,
+  RedisConnection,
+  QueueOptions,
+  DefaultJobOptions,
+} from './interfaces/jobs-module-options.interface.js';

@@ -1,0 +1,46 @@
+export const JOB_EVENT_TYPES = [
+  'enqueued',
+  'deduplicated',
+  'active',
+  'progress',
+  'completed',
+  'failed',
+  'retrying',
+  'timeout',
+  'cancelled',
+  'stalled',
+] as const;
+
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+export interface JobEventError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** One entry of the lifecycle stream. Fields that do not apply to a type are absent. */
+export interface JobEvent {
+  type: JobEventType;
+  jobId: string;
+  name: string;
+  queue: string;
+  /** Milliseconds since the epoch when the event happened. */
+  timestamp: number;
+  attempt?: number;
+  maxAttempts?: number;
+  data?: unknown;
+  result?: unknown;
+  progress?: number | object;
+  error?: JobEventError;
+  /** For `retrying`: milliseconds until the next attempt. */
+  retryDelay?: number;
+  enqueuedAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface JobEventFilter {
+  name?: string;
+  queue?: string;
+}

@@ -1,0 +1,39 @@
+import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
+import type { JobAddOptions, JobBackoff, KeepJobs } from './job-options.interface.js';
+
+/** Redis as a URL, ioredis options (standalone or Sentinel), or a Cluster's nodes. */
+export type RedisConnection = string | RedisOptions | { cluster: ClusterNode[]; options?: ClusterOptions };
+
+/** Where queues live. A union so that other backends are added as new members, never by changing this one. */
+export type JobsConnection = { redis: RedisConnection };
+
+export interface QueueOptions {
+  /** Jobs of this queue that one instance runs at once. */
+  concurrency?: number;
+  /** At most `max` jobs per `duration` ms, across all instances. */
+  limiter?: { max: number; duration: number };
+}
+
+export interface DefaultJobOptions {
+  attempts?: number;
+  backoff?: JobBackoff | number;
+  timeout?: number;
+  removeOnComplete?: KeepJobs;
+  removeOnFail?: KeepJobs;
+}
+
+export interface JobsModuleOptions {
+  connection: JobsConnection;
+  /** Namespaces every key; two applications on one Redis use two prefixes. Use a `{hash tag}` on Redis Cluster. */
+  prefix?: string;
+  queues?: Record<string, QueueOptions>;
+  defaultJobOptions?: DefaultJobOptions;
+  /** `false` on instances that only enqueue; a list runs workers for those queues only. */
+  workers?: boolean | string[];
+  /** Milliseconds active jobs get to finish on shutdown before their signals abort and they go back to the queue. */
+  shutdownTimeout?: number;
+  /** Largest payload, as JSON bytes, that `add` accepts. */
+  maxPayloadBytes?: number;
+}
+
+export type { JobAddOptions };

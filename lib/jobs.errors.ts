@@ -1,0 +1,121 @@
+import { UnrecoverableError } from 'bullmq';
+
+/** Every error the module raises for a caller to catch has a stable `code`. */
+export class JobsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A wrong module option, processor or decorator found at start-up. */
+export class JobsConfigurationError extends JobsError {
+  constructor(message: string) {
+    super('JOBS_CONFIGURATION', message);
+  }
+}
+
+export class UnknownJobError extends JobsError {
+  constructor(
+    readonly jobName: string,
+    readonly knownNames: string[],
+  ) {
+    super('JOB_UNKNOWN', `Unknown job "${jobName}"; known jobs: ${knownNames.join(', ') || '(none)'}.`);
+  }
+}
+
+export interface PayloadFieldError {
+  /** Dotted path of the field at fault, e.g. `to` or `items.0.sku`. */
+  field: string;
+  constraints: Record<string, string>;
+}
+
+export class JobPayloadValidationError extends JobsError {
+  constructor(
+    readonly jobName: string,
+    readonly errors: PayloadFieldError[],
+  ) {
+    const detail = errors.map((e) => `${e.field}: ${Object.values(e.constraints).join('; ')}`).join(' | ');
+    super('JOB_PAYLOAD_INVALID', `Payload of job "${jobName}" is invalid: ${detail}`);
+  }
+}
+
+export class JobPayloadTooLargeError extends JobsError {
+  constructor(
+    readonly jobName: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super('JOB_PAYLOAD_TOO_LARGE', `Payload of job "${jobName}" is ${size} bytes; the limit (maxPayloadBytes) is ${limit}.`);
+  }
+}
+
+export class InvalidJobOptionsError extends JobsError {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super('JOB_OPTIONS_INVALID', `Job option "${option}" ${message}`);
+  }
+}
+
+export class JobNotFoundError extends JobsError {
+  constructor(readonly jobId: string) {
+    super('JOB_NOT_FOUND', `No job with id "${jobId}".`);
+  }
+}
+
+export class JobStateError extends JobsError {
+  constructor(jobId: string, state: string, action: string) {
+    super('JOB_STATE', `Job "${jobId}" is ${state}; cannot ${action} it.`);
+  }
+}
+
+export class UnknownQueueError extends JobsError {
+  constructor(
+    readonly queue: string,
+    readonly knownQueues: string[],
+  ) {
+    super('QUEUE_UNKNOWN', `Unknown queue "${queue}"; known queues: ${knownQueues.join(', ') || '(none)'}.`);
+  }
+}
+
+/** Thrown by a handler: the job fails at once, whatever attempts remain. */
+export class UnrecoverableJobError extends UnrecoverableError {
+  readonly code = 'JOB_UNRECOVERABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrecoverableJobError';
+  }
+}
+
+/** Thrown by a handler: this attempt fails and the next one waits `retryAfter` ms instead of the backoff's delay. */
+export class RetryJobError extends JobsError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super('JOB_RETRY', message);
+  }
+}
+
+/** Stable reason prefixes: BullMQ keeps only the message of a failure, and `get` reads the outcome back from it. */
+export const TIMEOUT_REASON = 'Job timed out';
+export const CANCELLED_REASON = 'Job cancelled';
+
+export class JobTimeoutError extends JobsError {
+  constructor(readonly timeout: number) {
+    super('JOB_TIMEOUT', `${TIMEOUT_REASON} after ${timeout} ms`);
+  }
+}
+
+export class JobCancelledError extends UnrecoverableError {
+  readonly code = 'JOB_CANCELLED';
+  constructor(reason = 'by request') {
+    super(`${CANCELLED_REASON} ${reason}`);
+    this.name = 'JobCancelledError';
+  }
+}

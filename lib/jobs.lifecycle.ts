@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { JOBS_OPTIONS } from './jobs.constants.js';
+import { messages } from './jobs.messages.js';
+import type { ResolvedJobsOptions } from './jobs.options.js';
+import { BullMqFactory } from './runtime/bullmq.factory.js';
+import { JobCancellation } from './runtime/job-cancellation.js';
+import { QueueRegistry } from './runtime/queue-registry.js';
+import { WorkerHost } from './runtime/worker-host.js';
+
+/**
+ * The one owner of start and stop order. Workers start only once the whole application has bootstrapped, and stop
+ * first on shutdown (while queues stay open for jobs that enqueue as they finish); queues, listeners and the
+ * connection close last.
+ */
+@Injectable()
+export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  private readonly logger = new Logger('JobsModule');
+
+  constructor(
+    private readonly workers: WorkerHost,
+    private readonly cancellation: JobCancellation,
+    private readonly queues: QueueRegistry,
+    private readonly factory: BullMqFactory,
+    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queues = this.workers.queuesToWork();
+    if (!queues.length) return;
+    await this.cancellation.listen();
+    await this.workers.start();
+    this.logger.log(`Workers started for queues: ${queues.join(', ')} (prefix "${this.options.prefix}").`);
+    if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.workers.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cancellation.close();
+    await this.queues.close();
+    await this.factory.close();
+  }
+}

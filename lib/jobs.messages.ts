@@ -1,0 +1,19 @@
+/** Start-up messages in one place, each naming the class or method at fault and what was expected. */
+export const messages = {
+  duplicateJob: (name: string, first: string, second: string) =>
+    `Job "${name}" has two processors: ${first} and ${second}. Job names must be unique.`,
+  missingHandle: (className: string, name: string) =>
+    `${className} is decorated with @JobProcessor('${name}') but has no handle(data, ctx) method.`,
+  notSingleton: (className: string, what: string) =>
+    `${className} ${what} must be a singleton provider; request- and transient-scoped providers cannot run jobs.`,
+  badJobName: (className: string, name: unknown) =>
+    `@JobProcessor on ${className} needs a non-empty job name; got ${JSON.stringify(name)}.`,
+  badQueueName: (className: string, queue: unknown) =>
+    `@JobProcessor on ${className} has queue ${JSON.stringify(queue)}; expected a non-empty name without ":".`,
+  badProcessorOption: (className: string, option: string, detail: string) =>
+    `@JobProcessor on ${className}: option "${option}" ${detail}`,
+  badEventHandler: (where: string, event: unknown) =>
+    `@OnJobEvent on ${where} names event ${JSON.stringify(event)}; expected one of the lifecycle events or '*'.`,
+  noShutdownHooks:
+    'Workers are running but no SIGTERM handler is registered: call app.enableShutdownHooks() so active jobs finish on shutdown.',
+};

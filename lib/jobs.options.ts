@@ -1,0 +1,103 @@
+import { DEFAULT_PREFIX } from './jobs.constants.js';
+import { JobsConfigurationError } from './jobs.errors.js';
+import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
+import type { JobsConnection, JobsModuleOptions, QueueOptions } from './interfaces/jobs-module-options.interface.js';
+import { normalizeBackoff } from './runtime/backoff.js';
+
+/** Options after defaults are merged: the rest of the module reads these and never checks for absence. */
+export interface ResolvedJobsOptions {
+  connection: JobsConnection;
+  prefix: string;
+  queues: Record<string, QueueOptions>;
+  defaultJobOptions: {
+    attempts: number;
+    backoff: JobBackoff;
+    timeout?: number;
+    removeOnComplete: KeepJobs;
+    removeOnFail: KeepJobs;
+  };
+  workers: boolean | string[];
+  shutdownTimeout: number;
+  maxPayloadBytes: number;
+}
+
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2_000 } as JobBackoff,
+  removeOnComplete: 100,
+  removeOnFail: 50,
+};
+export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
+export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+
+const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${JSON.stringify(got)}.`);
+}
+
+function checkConnection(connection: unknown): JobsConnection {
+  const redis = (connection as { redis?: unknown } | undefined)?.redis;
+  if (typeof redis === 'string') {
+    if (!/^rediss?:\/\//.test(redis)) fail('connection.redis', 'a redis:// or rediss:// URL', redis);
+  } else if (!redis || typeof redis !== 'object') {
+    fail('connection', '{ redis: url | ioredis options | { cluster: nodes } }', connection);
+  }
+  return connection as JobsConnection;
+}
+
+function checkKeep(option: string, v: unknown): void {
+  const ok = typeof v === 'boolean' || (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'object' && v !== null);
+  if (!ok) fail(option, 'a boolean, a count or { age, count }', v);
+}
+
+/** Validates what the host passed and merges the defaults, so a wrong option stops start-up naming itself. */
+export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOptions {
+  if (!options || typeof options !== 'object') fail('', 'an object', options);
+  const connection = checkConnection(options.connection);
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (typeof prefix !== 'string' || !prefix || prefix.includes(':')) fail('prefix', 'a non-empty string without ":"', prefix);
+
+  const queues: ResolvedJobsOptions['queues'] = {};
+  for (const [name, queue] of Object.entries(options.queues ?? {})) {
+    if (name.includes(':')) fail(`queues.${name}`, 'a queue name without ":"', name);
+    if (queue?.concurrency !== undefined && !isPositiveInt(queue.concurrency)) {
+      fail(`queues.${name}.concurrency`, 'a positive integer', queue.concurrency);
+    }
+    if (queue?.limiter && !(isPositiveInt(queue.limiter.max) && isPositiveInt(queue.limiter.duration))) {
+      fail(`queues.${name}.limiter`, '{ max: positive integer, duration: positive integer (ms) }', queue.limiter);
+    }
+    queues[name] = { ...queue };
+  }
+
+  const given = options.defaultJobOptions ?? {};
+  const attempts = given.attempts ?? DEFAULT_JOB_OPTIONS.attempts;
+  if (!isPositiveInt(attempts)) fail('defaultJobOptions.attempts', 'a positive integer', attempts);
+  if (given.timeout !== undefined && !isPositiveInt(given.timeout)) {
+    fail('defaultJobOptions.timeout', 'a positive integer (ms)', given.timeout);
+  }
+  const backoff = normalizeBackoff(given.backoff ?? DEFAULT_JOB_OPTIONS.backoff, 'defaultJobOptions.backoff');
+  const removeOnComplete = given.removeOnComplete ?? DEFAULT_JOB_OPTIONS.removeOnComplete;
+  const removeOnFail = given.removeOnFail ?? DEFAULT_JOB_OPTIONS.removeOnFail;
+  checkKeep('defaultJobOptions.removeOnComplete', removeOnComplete);
+  checkKeep('defaultJobOptions.removeOnFail', removeOnFail);
+
+  const workers = options.workers ?? true;
+  if (typeof workers !== 'boolean' && !(Array.isArray(workers) && workers.every((q) => typeof q === 'string'))) {
+    fail('workers', 'a boolean or a list of queue names', workers);
+  }
+  const shutdownTimeout = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+  if (!Number.isInteger(shutdownTimeout) || shutdownTimeout < 0) fail('shutdownTimeout', 'a non-negative integer (ms)', shutdownTimeout);
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  if (!isPositiveInt(maxPayloadBytes)) fail('maxPayloadBytes', 'a positive integer', maxPayloadBytes);
+
+  return {
+    connection,
+    prefix,
+    queues,
+    defaultJobOptions: { attempts, backoff, timeout: given.timeout, removeOnComplete, removeOnFail },
+    workers,
+    shutdownTimeout,
+    maxPayloadBytes,
+  };
+}

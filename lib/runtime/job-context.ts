@@ -1,0 +1,44 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { JobContext } from '../interfaces/job-context.interface.js';
+import type { JobEventBus } from './job-event-bus.js';
+
+/** The context of one attempt; built per job, so it holds only references and creates its logger on first use. */
+export class RunningJobContext<TData> implements JobContext<TData> {
+  private _logger?: LoggerService;
+
+  constructor(
+    private readonly job: Job,
+    readonly data: TData,
+    readonly signal: AbortSignal,
+    private readonly bus: JobEventBus,
+  ) {}
+
+  get id(): string {
+    return this.job.id!;
+  }
+  get name(): string {
+    return this.job.name;
+  }
+  get queue(): string {
+    return this.job.queueName;
+  }
+  get attempt(): number {
+    return this.job.attemptsMade + 1;
+  }
+  get maxAttempts(): number {
+    return this.job.opts.attempts ?? 1;
+  }
+  get logger(): LoggerService {
+    return (this._logger ??= new Logger(`${this.job.name}#${this.job.id}`));
+  }
+
+  async progress(value: number | object): Promise<void> {
+    await this.job.updateProgress(value);
+    this.bus.publish({ type: 'progress', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), progress: value, attempt: this.attempt });
+  }
+
+  async log(line: string): Promise<void> {
+    await this.job.log(line);
+  }
+}

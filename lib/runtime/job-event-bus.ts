@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import type { JobEvent, JobEventFilter, JobEventType } from '../interfaces/job-event.interface.js';
+
+export interface JobEventSubscription extends JobEventFilter {
+  event: JobEventType | '*';
+}
+
+type Listener = { filter: JobEventSubscription; fn: (event: JobEvent) => void };
+
+/**
+ * The one lifecycle stream of this process: the runtime publishes to it and knows nothing of who listens
+ * (hooks, history, metrics, live events). Listeners must not throw; the explorer isolates user hooks.
+ */
+@Injectable()
+export class JobEventBus {
+  private listeners: Listener[] = [];
+
+  publish(event: JobEvent): void {
+    for (const { filter, fn } of this.listeners) {
+      if (
+        (filter.event === '*' || filter.event === event.type) &&
+        (filter.name === undefined || filter.name === event.name) &&
+        (filter.queue === undefined || filter.queue === event.queue)
+      ) {
+        fn(event);
+      }
+    }
+  }
+
+  /** Returns the function that unsubscribes. */
+  subscribe(filter: JobEventSubscription, fn: (event: JobEvent) => void): () => void {
+    const listener = { filter, fn };
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The stream as an Observable, for consumers such as Server-Sent Events. */
+  observe(filter: JobEventSubscription = { event: '*' }): Observable<JobEvent> {
+    return new Observable<JobEvent>((subscriber) => this.subscribe(filter, (event) => subscriber.next(event)));
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { WaitingError, type Job, type Processor } from 'bullmq';
+import { plainToInstance } from 'class-transformer';
+import { UnrecoverableJobError, JobTimeoutError } from '../jobs.errors.js';
+import { JobRegistry } from '../discovery/job-registry.js';
+import { ActiveJobs } from './active-jobs.js';
+import { RunningJobContext } from './job-context.js';
+import { JobEventBus } from './job-event-bus.js';
+import type { StoredJobOptions } from './job-request.builder.js';
+
+/** The abort reason used at shutdown: the attempt goes back to the queue instead of failing. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super('Application is shutting down');
+  }
+}
+
+/** Settles with the handler's outcome, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Runs one attempt of a job: finds its handler, applies timeout and cancellation, and reports it started. */
+@Injectable()
+export class JobRunner {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly active: ActiveJobs,
+    private readonly bus: JobEventBus,
+  ) {}
+
+  processor(): Processor {
+    return (job, token) => this.run(job, token);
+  }
+
+  private async run(job: Job, token: string | undefined): Promise<unknown> {
+    const registered = this.registry.get(job.name);
+    if (!registered) throw new UnrecoverableJobError(`No processor for job "${job.name}" in this application.`);
+    const controller = new AbortController();
+    const release = this.active.track(job.queueName, job.id!, controller);
+    const timeout = (job.opts as StoredJobOptions).timeout ?? registered.baseOptions.timeout;
+    const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
+    const schema = registered.options.schema;
+    const data = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
+    const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
+    this.bus.publish({
+      type: 'active',
+      jobId: job.id!,
+      name: job.name,
+      queue: job.queueName,
+      timestamp: Date.now(),
+      attempt: ctx.attempt,
+      maxAttempts: ctx.maxAttempts,
+      data: job.data,
+      enqueuedAt: job.timestamp,
+      startedAt: job.processedOn ?? Date.now(),
+    });
+    try {
+      return await untilAborted(Promise.resolve().then(() => registered.handler.handle(data, ctx)), controller.signal);
+    } catch (err) {
+      if (err instanceof ShutdownAbort && token) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+}

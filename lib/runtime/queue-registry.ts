@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FlowProducer, Queue } from 'bullmq';
+import { DEFAULT_QUEUE, JOBS_OPTIONS } from '../jobs.constants.js';
+import { UnknownQueueError } from '../jobs.errors.js';
+import type { ResolvedJobsOptions } from '../jobs.options.js';
+import { JobRegistry } from '../discovery/job-registry.js';
+import { BullMqFactory } from './bullmq.factory.js';
+
+/** The module's queues, created on first use and closed together at shutdown. */
+@Injectable()
+export class QueueRegistry {
+  private readonly queues = new Map<string, Queue>();
+  private flows?: FlowProducer;
+
+  constructor(
+    private readonly factory: BullMqFactory,
+    private readonly registry: JobRegistry,
+    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
+  ) {}
+
+  /** Queues named in options, by a processor, and `default`. */
+  names(): string[] {
+    const names = new Set([DEFAULT_QUEUE, ...Object.keys(this.options.queues), ...this.registry.all().map((j) => j.queue)]);
+    return [...names].sort();
+  }
+
+  get(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      if (!this.names().includes(name)) throw new UnknownQueueError(name, this.names());
+      queue = this.factory.queue(name);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  flowProducer(): FlowProducer {
+    return (this.flows ??= this.factory.flowProducer());
+  }
+
+  async close(): Promise<void> {
+    const closing = [...this.queues.values()].map((q) => q.close());
+    if (this.flows) closing.push(this.flows.close());
+    await Promise.allSettled(closing);
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Job, UnrecoverableError, type Worker } from 'bullmq';
+import { JOBS_OPTIONS } from '../jobs.constants.js';
+import { JobCancelledError, JobTimeoutError, JobsConfigurationError } from '../jobs.errors.js';
+import type { ResolvedJobsOptions } from '../jobs.options.js';
+import type { JobEvent, JobEventType } from '../interfaces/job-event.interface.js';
+import { JobRegistry } from '../discovery/job-registry.js';
+import { ActiveJobs } from './active-jobs.js';
+import { computeBackoff } from './backoff.js';
+import { BullMqFactory } from './bullmq.factory.js';
+import { JobEventBus } from './job-event-bus.js';
+import { JobRunner, ShutdownAbort } from './job-runner.js';
+import { QueueRegistry } from './queue-registry.js';
+
+const errorOf = (err: Error) => ({ name: err.name, message: err.message, stack: err.stack });
+
+/** One BullMQ Worker per queue this instance works; turns their outcomes into lifecycle events. */
+@Injectable()
+export class WorkerHost {
+  private readonly logger = new Logger('JobsModule');
+  private workers: Worker[] = [];
+
+  constructor(
+    private readonly factory: BullMqFactory,
+    private readonly queues: QueueRegistry,
+    private readonly registry: JobRegistry,
+    private readonly runner: JobRunner,
+    private readonly active: ActiveJobs,
+    private readonly bus: JobEventBus,
+    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
+  ) {}
+
+  get running(): string[] {
+    return this.workers.filter((w) => w.isRunning()).map((w) => w.name);
+  }
+
+  queuesToWork(): string[] {
+    const { workers } = this.options;
+    if (workers === false) return [];
+    if (workers === true) return this.queues.names();
+    const unknown = workers.filter((q) => !this.queues.names().includes(q));
+    if (unknown.length) {
+      throw new JobsConfigurationError(`JobsModule option "workers" names unknown queues: ${unknown.join(', ')}; known: ${this.queues.names().join(', ')}.`);
+    }
+    return workers;
+  }
+
+  async start(): Promise<void> {
+    const identity = `${hostname()}:${process.pid}`;
+    for (const queue of this.queuesToWork()) {
+      const worker = this.factory.worker(queue, this.runner.processor(), {
+        concurrency: this.concurrencyOf(queue),
+        limiter: this.options.queues[queue]?.limiter,
+        name: identity,
+        settings: { backoffStrategy: computeBackoff },
+      });
+      this.listen(worker);
+      this.workers.push(worker);
+      worker.run().catch((err: Error) => this.logger.error(`Worker of queue "${queue}" stopped: ${err.message}`, err.stack));
+      await worker.waitUntilReady();
+    }
+  }
+
+  /** The queue's configured concurrency wins; otherwise the largest any of its processors asks for. */
+  private concurrencyOf(queue: string): number {
+    const configured = this.options.queues[queue]?.concurrency;
+    if (configured) return configured;
+    return Math.max(1, ...this.registry.onQueue(queue).map((j) => j.options.concurrency ?? 1));
+  }
+
+  /**
+   * Stops taking jobs and lets active ones finish; past `shutdownTimeout` their signals abort and they return to
+   * the queue for another instance. Queues stay open meanwhile, so a finishing job can still enqueue.
+   */
+  async stop(): Promise<void> {
+    const closing = Promise.allSettled(this.workers.map((w) => w.close()));
+    if (!(await this.active.settled(this.options.shutdownTimeout))) {
+      this.logger.warn(`${this.active.size} job(s) still running after shutdownTimeout (${this.options.shutdownTimeout} ms); returning them to their queues.`);
+      this.active.abortAll(new ShutdownAbort());
+    }
+    await closing;
+    this.workers = [];
+  }
+
+  private listen(worker: Worker): void {
+    worker.on('completed', (job, result) =>
+      this.bus.publish({ ...this.eventOf('completed', job), result, finishedAt: job.finishedOn }),
+    );
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const type: JobEventType = !final
+        ? 'retrying'
+        : err instanceof JobCancelledError
+          ? 'cancelled'
+          : err instanceof JobTimeoutError
+            ? 'timeout'
+            : 'failed';
+      const event = { ...this.eventOf(type, job), attempt: job.attemptsMade, error: errorOf(err) };
+      this.bus.publish(final ? { ...event, finishedAt: job.finishedOn ?? Date.now() } : { ...event, retryDelay: job.delay });
+    });
+    worker.on('stalled', (jobId) => void this.publishStalled(worker.name, jobId));
+    worker.on('error', (err) => this.logger.error(`Worker of queue "${worker.name}": ${err.message}`));
+  }
+
+  private eventOf(type: JobEventType, job: Job): JobEvent {
+    return {
+      type,
+      jobId: job.id!,
+      name: job.name,
+      queue: job.queueName,
+      timestamp: Date.now(),
+      attempt: job.attemptsMade,
+      maxAttempts: job.opts.attempts ?? 1,
+      data: job.data,
+      enqueuedAt: job.timestamp,
+      startedAt: job.processedOn,
+    };
+  }
+
+  private async publishStalled(queue: string, jobId: string): Promise<void> {
+    const job = await Job.fromId(this.queues.get(queue), jobId).catch(() => undefined);
+    this.bus.publish(job ? this.eventOf('stalled', job) : { type: 'stalled', jobId, name: '', queue, timestamp: Date.now() });
+  }
+}

@@ -1,0 +1,42 @@
+import type { INestApplicationContext, Provider } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { JobEventBus, JobService, JobsModule, type JobsModuleOptions } from '../../lib/index.js';
+import { REDIS_URL, deletePrefix, uniquePrefix } from './services.js';
+import { EventLog } from './wait.js';
+
+export interface JobsTestApp {
+  app: INestApplicationContext;
+  jobs: JobService;
+  events: EventLog;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** A real Nest application context with the module on real Redis, under a prefix of its own. */
+export async function createJobsApp(
+  providers: Provider[],
+  options: Partial<JobsModuleOptions> = {},
+  { cleanup = true }: { cleanup?: boolean } = {},
+): Promise<JobsTestApp> {
+  const prefix = options.prefix ?? uniquePrefix();
+  const moduleRef = await Test.createTestingModule({
+    imports: [JobsModule.forRoot({ connection: { redis: REDIS_URL }, ...options, prefix })],
+    providers,
+  })
+    .setLogger({ log() {}, warn() {}, error() {}, debug() {}, verbose() {} })
+    .compile();
+  const app = moduleRef;
+  const events = new EventLog(app.get(JobEventBus));
+  await app.init();
+  return {
+    app,
+    jobs: app.get(JobService),
+    events,
+    prefix,
+    async close() {
+      events.stop();
+      await app.close();
+      if (cleanup) await deletePrefix(prefix);
+    },
+  };
+}
