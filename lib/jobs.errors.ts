@@ -56,9 +56,10 @@ export class JobPayloadTooLargeError extends JobsError {
 export class InvalidJobOptionsError extends JobsError {
   constructor(
     readonly option: string,
-    message: string,
+    /** What is wrong with it and what was expected, without the option's name. */
+    readonly detail: string,
   ) {
-    super('JOB_OPTIONS_INVALID', `Job option "${option}" ${message}`);
+    super('JOB_OPTIONS_INVALID', `Job option "${option}" ${detail}`);
   }
 }
 

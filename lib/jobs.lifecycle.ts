@@ -34,7 +34,9 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (!this.workers.running.length) return;
     await this.workers.stop();
+    this.logger.log('Workers stopped; no job is running.');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -15,4 +15,6 @@ export interface JobContext<TData = unknown> {
   progress(value: number | object): Promise<void>;
   /** Appends a line to the job's log (kept by BullMQ, shown in Bull Board). */
   log(line: string): Promise<void>;
+  /** In a flow's parent: the results of its children, keyed by child job id. */
+  childResults<T = unknown>(): Promise<Record<string, T>>;
 }

@@ -41,4 +41,10 @@ export class RunningJobContext<TData> implements JobContext<TData> {
   async log(line: string): Promise<void> {
     await this.job.log(line);
   }
+
+  async childResults<T = unknown>(): Promise<Record<string, T>> {
+    const values = await this.job.getChildrenValues<T>();
+    // BullMQ keys children by their full key (prefix:queue:id); the id is what users hold.
+    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.slice(key.lastIndexOf(':') + 1), value]));
+  }
 }

@@ -45,7 +45,8 @@ export function baseJobOptions(
     if (processor.backoff !== undefined) backoff = normalizeBackoff(processor.backoff, 'backoff', true);
     priority = toBullPriority(processor.priority);
   } catch (err) {
-    fail((err as InvalidJobOptionsError).option, (err as Error).message);
+    if (!(err instanceof InvalidJobOptionsError)) throw err;
+    fail(err.option, err.detail);
   }
   return {
     attempts,
@@ -76,9 +77,10 @@ export class JobRequestBuilder {
   async build(name: string, data: unknown, options: JobAddOptions = {}): Promise<JobRequest> {
     const job = this.registry.get(name);
     if (!job) throw new UnknownJobError(name, this.registry.names());
-    if (job.options.schema) await this.validatePayload(job, data);
+    // Size first: it is cheap, and a huge payload should not be walked by the validator.
     const size = Buffer.byteLength(JSON.stringify(data ?? null));
     if (size > this.options.maxPayloadBytes) throw new JobPayloadTooLargeError(name, size, this.options.maxPayloadBytes);
+    if (job.options.schema) await this.validatePayload(job, data);
     return { job, data, opts: this.toStoredOptions(job, options) };
   }
 

@@ -1,4 +1,4 @@
-import type { INestApplicationContext, Provider } from '@nestjs/common';
+import { ConsoleLogger, type INestApplicationContext, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { JobEventBus, JobService, JobsModule, type JobsModuleOptions } from '../../lib/index.js';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './services.js';
@@ -23,19 +23,24 @@ export async function createJobsApp(
     imports: [JobsModule.forRoot({ connection: { redis: REDIS_URL }, ...options, prefix })],
     providers,
   })
-    .setLogger({ log() {}, warn() {}, error() {}, debug() {}, verbose() {} })
+    .setLogger(process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} })
     .compile();
   const app = moduleRef;
   const events = new EventLog(app.get(JobEventBus));
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   return {
     app,
     jobs: app.get(JobService),
     events,
     prefix,
     async close() {
-      events.stop();
       await app.close();
+      events.stop();
       if (cleanup) await deletePrefix(prefix);
     },
   };

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import { waitUntil } from '../support/wait.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const prefix = uniquePrefix('sample');
+
+/** The sample as `npm start` runs it: a real process serving real HTTP. */
+describe('the sample application', () => {
+  let child: ChildProcess;
+  let url: string;
+  let output = '';
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['dist-sample/main.js'], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '', PORT: '0', REDIS_URL, JOBS_PREFIX: prefix, NO_COLOR: '1' },
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    url = (await waitUntil(() => /Sample listening on (http:\/\/\S+)/.exec(output)?.[1], 20_000, 'the sample to listen'))!;
+  });
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await deletePrefix(prefix);
+  });
+
+  const post = (name: string, body: unknown) =>
+    fetch(`${url}/jobs/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('runs a job enqueued over HTTP to completion, with its progress', async () => {
+    const response = await post('report.generate', { data: { kind: 'sales', pages: 2 } });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    const job = await waitUntil(
+      async () => {
+        const info = (await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string; progress: number; result: unknown };
+        return info.state === 'completed' && info;
+      },
+      10_000,
+      'the report to complete',
+    );
+    expect(job).toMatchObject({ progress: 100, result: { kind: 'sales', pages: 2 } });
+  });
+
+  it('answers a payload that fails its schema, or an unknown job, with 400 and the reason', async () => {
+    const invalid = await post('report.generate', { data: { kind: 'sales', pages: 99 } });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { code: string }).code).toBe('JOB_PAYLOAD_INVALID');
+    const unknown = await post('report.gen', { data: {} });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { message: string }).message).toContain('known jobs: partner.sync, report.generate, video.transcode');
+  });
+
+  it('cancels a running job over HTTP', async () => {
+    const { id } = (await (await post('video.transcode', { data: { seconds: 8 } })).json()) as { id: string };
+    await waitUntil(async () => ((await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string }).state === 'active', 10_000, 'active');
+    expect((await fetch(`${url}/jobs/${id}`, { method: 'DELETE' })).status).toBe(200);
+    await waitUntil(async () => ((await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string }).state === 'cancelled', 10_000, 'cancelled');
+  });
+
+  it('shuts down cleanly on SIGTERM', async () => {
+    child.kill('SIGTERM');
+    // Nest closes the app, then raises the signal again so the process ends as the signal asked.
+    const [code, signal] = await once(child, 'exit');
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(output).toContain('Workers stopped; no job is running.');
+    expect(output).not.toContain('enableShutdownHooks');
+  });
+});

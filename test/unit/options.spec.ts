@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveJobsOptions } from '../../lib/jobs.options.js';
+import { JobsConfigurationError } from '../../lib/jobs.errors.js';
+import type { JobsModuleOptions } from '../../lib/interfaces/jobs-module-options.interface.js';
+
+const connection = { redis: 'redis://127.0.0.1:6379' };
+
+describe('resolveJobsOptions', () => {
+  it('fills in every default', () => {
+    expect(resolveJobsOptions({ connection })).toEqual({
+      connection,
+      prefix: 'jobs',
+      queues: {},
+      defaultJobOptions: {
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000 },
+        timeout: undefined,
+        removeOnComplete: 100,
+        removeOnFail: 50,
+      },
+      workers: true,
+      shutdownTimeout: 10000,
+      maxPayloadBytes: 524288,
+    });
+  });
+
+  it('keeps what the host sets', () => {
+    const resolved = resolveJobsOptions({
+      connection,
+      prefix: 'app',
+      queues: { emails: { concurrency: 5, limiter: { max: 10, duration: 1000 } } },
+      defaultJobOptions: { attempts: 5, backoff: 300, timeout: 1000 },
+      workers: ['emails'],
+    });
+    expect(resolved).toMatchObject({
+      prefix: 'app',
+      queues: { emails: { concurrency: 5, limiter: { max: 10, duration: 1000 } } },
+      defaultJobOptions: { attempts: 5, backoff: { type: 'fixed', delay: 300 }, timeout: 1000 },
+      workers: ['emails'],
+    });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['connection', { connection: undefined }],
+    ['connection.redis', { connection: { redis: 'http://x' } }],
+    ['prefix', { prefix: 'a:b' }],
+    ['queues.emails.concurrency', { queues: { emails: { concurrency: 0 } } }],
+    ['queues.emails.limiter', { queues: { emails: { limiter: { max: 0, duration: 1 } } } }],
+    ['defaultJobOptions.attempts', { defaultJobOptions: { attempts: 0 } }],
+    ['defaultJobOptions.backoff', { defaultJobOptions: { backoff: { type: 'weird', delay: 1 } } }],
+    ['workers', { workers: 'yes' }],
+    ['shutdownTimeout', { shutdownTimeout: -1 }],
+    ['maxPayloadBytes', { maxPayloadBytes: 0 }],
+  ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, override) => {
+    const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
+    expect(call).toThrow(JobsConfigurationError);
+    expect(call).toThrow(`"${option}"`);
+  });
+});
