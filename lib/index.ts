@@ -16,6 +16,8 @@ export {
   JobPayloadValidationError,
   JobPayloadTooLargeError,
   InvalidJobOptionsError,
+  InvalidPriorityError,
+  InvalidRunAtError,
   JobNotFoundError,
   JobStateError,
   UnrecoverableJobError,

@@ -63,6 +63,18 @@ export class InvalidJobOptionsError extends JobsError {
   }
 }
 
+export class InvalidPriorityError extends InvalidJobOptionsError {
+  constructor(detail: string) {
+    super('priority', detail);
+  }
+}
+
+export class InvalidRunAtError extends InvalidJobOptionsError {
+  constructor(detail: string) {
+    super('runAt', detail);
+  }
+}
+
 export class JobNotFoundError extends JobsError {
   constructor(readonly jobId: string) {
     super('JOB_NOT_FOUND', `No job with id "${jobId}".`);

@@ -6,6 +6,7 @@ import { validate, type ValidationError } from 'class-validator';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import {
   InvalidJobOptionsError,
+  InvalidRunAtError,
   JobPayloadTooLargeError,
   JobPayloadValidationError,
   UnknownJobError,
@@ -99,16 +100,16 @@ export class JobRequestBuilder {
       throw new InvalidJobOptionsError('jobId', `must be a non-empty string without ":" that is not a plain integer; got ${JSON.stringify(o.jobId)}.`);
     }
     if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
-    if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidJobOptionsError('runAt', 'cannot be combined with "delay".');
+    if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');
     if (o.delay !== undefined) {
       if (!(Number.isFinite(o.delay) && o.delay >= 0)) throw new InvalidJobOptionsError('delay', `must be a non-negative number of ms; got ${JSON.stringify(o.delay)}.`);
       opts.delay = o.delay;
     }
     if (o.runAt !== undefined) {
       const at = o.runAt instanceof Date ? o.runAt.getTime() : NaN;
-      if (Number.isNaN(at)) throw new InvalidJobOptionsError('runAt', `must be a valid Date; got ${JSON.stringify(o.runAt)}.`);
+      if (Number.isNaN(at)) throw new InvalidRunAtError(`must be a valid Date; got ${JSON.stringify(o.runAt)}.`);
       const delay = at - Date.now();
-      if (delay <= 0) throw new InvalidJobOptionsError('runAt', `must be in the future; got ${o.runAt.toISOString()}.`);
+      if (delay <= 0) throw new InvalidRunAtError(`must be in the future; got ${o.runAt.toISOString()}.`);
       opts.delay = delay;
     }
     if (o.attempts !== undefined) {

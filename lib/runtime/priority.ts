@@ -1,5 +1,5 @@
 import { MAX_PRIORITY, PRIORITY_LEVELS } from '../jobs.constants.js';
-import { InvalidJobOptionsError } from '../jobs.errors.js';
+import { InvalidPriorityError } from '../jobs.errors.js';
 import type { JobPriority } from '../interfaces/job-options.interface.js';
 
 /** Maps a named or numeric priority to BullMQ's (lower runs first); names keep room between them for numbers. */
@@ -11,8 +11,7 @@ export function toBullPriority(priority: JobPriority | undefined): number {
   } else if (Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY) {
     return priority;
   }
-  throw new InvalidJobOptionsError(
-    'priority',
+  throw new InvalidPriorityError(
     `must be one of ${Object.keys(PRIORITY_LEVELS).join(', ')} or an integer from 1 (first) to ${MAX_PRIORITY}; got ${JSON.stringify(priority)}.`,
   );
 }

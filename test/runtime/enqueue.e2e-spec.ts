@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { IsEmail, IsInt, Min } from 'class-validator';
 import {
   InvalidJobOptionsError,
+  InvalidPriorityError,
+  InvalidRunAtError,
   JobPayloadTooLargeError,
   JobPayloadValidationError,
   JobProcessor,
@@ -81,6 +83,12 @@ describe('enqueue-time checks', () => {
     expect(err).toBeInstanceOf(InvalidJobOptionsError);
     expect((err as InvalidJobOptionsError).option).toBe(option);
     await nothingQueued();
+  });
+
+  it('gives runAt in the past and an unknown priority their own error classes', async () => {
+    const payload = { email: 'a@example.com', seats: 1 };
+    await expect(t.jobs.add('invite.send', payload, { runAt: new Date(0) })).rejects.toBeInstanceOf(InvalidRunAtError);
+    await expect(t.jobs.add('invite.send', payload, { priority: 'asap' as never })).rejects.toBeInstanceOf(InvalidPriorityError);
   });
 
   it('validates every item of a bulk add before queueing any', async () => {
