@@ -6,6 +6,9 @@ export { JobEventBus, type JobEventSubscription } from './runtime/job-event-bus.
 export { BullMqFactory } from './runtime/bullmq.factory.js';
 export { JobProcessor } from './decorators/job-processor.decorator.js';
 export { OnJobEvent } from './decorators/on-job-event.decorator.js';
+export { Cron, Every } from './decorators/cron.decorator.js';
+export { nextCronRuns } from './scheduling/cron-expression.js';
+export type { CronOptions, ScheduleOptions, ScheduleInfo } from './interfaces/schedule.interface.js';
 export { PRIORITY_LEVELS } from './jobs.constants.js';
 export { DEFAULT_JOB_OPTIONS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SHUTDOWN_TIMEOUT } from './jobs.options.js';
 export {

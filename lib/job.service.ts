@@ -12,11 +12,13 @@ import type {
   JobListQuery,
   JobRequestItem,
 } from './interfaces/job-flow.interface.js';
+import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interface.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
 import { JobRequestBuilder, type JobRequest } from './runtime/job-request.builder.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
+import { JobSchedules } from './scheduling/job-schedules.js';
 
 const STATE_TYPES: Record<NonNullable<JobListQuery['state']>, JobType[]> = {
   waiting: ['wait'],
@@ -40,6 +42,7 @@ export class JobService {
     private readonly queues: QueueRegistry,
     private readonly bus: JobEventBus,
     private readonly cancellation: JobCancellation,
+    private readonly schedules: JobSchedules,
   ) {}
 
   /** Validates and enqueues one job. Typed by name once `JobHandlers` is augmented. */
@@ -171,6 +174,21 @@ export class JobService {
 
   queueNames(): string[] {
     return this.queues.names();
+  }
+
+  /** Creates or replaces a run-time schedule of a registered job, run once per tick across all instances. */
+  schedule<N extends JobName>(name: N, options: ScheduleOptions & { data?: JobData<N> }): Promise<ScheduleInfo> {
+    return this.schedules.schedule(name, options);
+  }
+
+  /** Removes a run-time schedule by id (default id: its job name); returns whether it existed. */
+  unschedule(id: string): Promise<boolean> {
+    return this.schedules.unschedule(id);
+  }
+
+  /** Every schedule, soonest first, with its next run and whether it came from code or from run time. */
+  listSchedules(): Promise<ScheduleInfo[]> {
+    return this.schedules.list();
   }
 
   private async countsOf(queue: Queue): Promise<QueueCounts> {

@@ -18,3 +18,9 @@ export const CANCEL_EVENT = 'jobs:cancel';
 
 /** Injection token of the resolved (validated, defaulted) module options. */
 export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
+
+export const CRON_METADATA = 'nestjs-jobs:cron';
+
+/** Scheduler ids say who owns them, so start-up reconciliation removes only what code declared before. */
+export const CODE_SCHEDULE_PREFIX = 'cron/';
+export const RUNTIME_SCHEDULE_PREFIX = 'schedule/';

@@ -6,9 +6,11 @@ import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
 import { WorkerHost } from './runtime/worker-host.js';
+import { JobSchedules } from './scheduling/job-schedules.js';
+import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 
 /**
- * The one owner of start and stop order. Workers start only once the whole application has bootstrapped, and stop
+ * The one owner of start and stop order. Schedules are reconciled first. Workers (and local crons) start only once the whole application has bootstrapped, and stop
  * first on shutdown (while queues stay open for jobs that enqueue as they finish); queues, listeners and the
  * connection close last.
  */
@@ -21,21 +23,26 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     private readonly cancellation: JobCancellation,
     private readonly queues: QueueRegistry,
     private readonly factory: BullMqFactory,
+    private readonly schedules: JobSchedules,
+    private readonly localCrons: LocalCronRunner,
     @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.queues.applyGlobalConcurrency();
+    await this.schedules.reconcile();
     const queues = this.workers.queuesToWork();
     if (!queues.length) return;
     await this.cancellation.listen();
     await this.workers.start();
+    this.localCrons.start();
     this.logger.log(`Workers started for queues: ${queues.join(', ')} (prefix "${this.options.prefix}").`);
     if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
   }
 
   async onModuleDestroy(): Promise<void> {
     if (!this.workers.running.length) return;
-    await this.workers.stop();
+    await Promise.all([this.localCrons.stop(), this.workers.stop()]);
     this.logger.log('Workers stopped; no job is running.');
   }
 

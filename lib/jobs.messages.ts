@@ -1,7 +1,7 @@
 /** Start-up messages in one place, each naming the class or method at fault and what was expected. */
 export const messages = {
   duplicateJob: (name: string, first: string, second: string) =>
-    `Job "${name}" has two processors: ${first} and ${second}. Job names must be unique.`,
+    `Job "${name}" has two handlers: ${first} and ${second}. Job and cron names must be unique.`,
   missingHandle: (className: string, name: string) =>
     `${className} is decorated with @JobProcessor('${name}') but has no handle(data, ctx) method.`,
   notSingleton: (className: string, what: string) =>
@@ -14,6 +14,9 @@ export const messages = {
     `@JobProcessor on ${className}: option "${option}" ${detail}`,
   badEventHandler: (where: string, event: unknown) =>
     `@OnJobEvent on ${where} names event ${JSON.stringify(event)}; expected one of the lifecycle events or '*'.`,
+  badCron: (where: string, expression: unknown, problem: string) =>
+    `@Cron on ${where} has expression ${JSON.stringify(expression)}: ${problem}.`,
+  badCronOption: (where: string, option: string, detail: string) => `@Cron on ${where}: option "${option}" ${detail}`,
   noShutdownHooks:
     'Workers are running but no SIGTERM handler is registered: call app.enableShutdownHooks() so active jobs finish on shutdown.',
 };

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DecoratedMethods } from './discovery/decorated-methods.js';
 import { JobRegistry } from './discovery/job-registry.js';
 import { JobsExplorer } from './discovery/jobs.explorer.js';
 import { JOBS_OPTIONS } from './jobs.constants.js';
@@ -15,10 +17,14 @@ import { JobRequestBuilder } from './runtime/job-request.builder.js';
 import { JobRunner } from './runtime/job-runner.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
 import { WorkerHost } from './runtime/worker-host.js';
+import { CronExplorer } from './scheduling/cron.explorer.js';
+import { CronRegistry } from './scheduling/cron.registry.js';
+import { JobSchedules } from './scheduling/job-schedules.js';
+import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 
 /**
  * `JobsModule.forRoot(options)` or `JobsModule.forRootAsync({ imports, inject, useFactory })`: queues and workers on
- * BullMQ, `@JobProcessor` handlers, `@OnJobEvent` hooks and the `JobService`.
+ * BullMQ, `@JobProcessor` handlers, cluster-safe `@Cron` schedules, `@OnJobEvent` hooks and the `JobService`.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -34,6 +40,12 @@ import { WorkerHost } from './runtime/worker-host.js';
     JobRunner,
     WorkerHost,
     JobCancellation,
+    DecoratedMethods,
+    CronRegistry,
+    CronExplorer,
+    JobSchedules,
+    SchedulerRegistry,
+    LocalCronRunner,
     JobsLifecycle,
     JobService,
   ],

@@ -64,6 +64,9 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     if (queue?.concurrency !== undefined && !isPositiveInt(queue.concurrency)) {
       fail(`queues.${name}.concurrency`, 'a positive integer', queue.concurrency);
     }
+    if (queue?.globalConcurrency !== undefined && !isPositiveInt(queue.globalConcurrency)) {
+      fail(`queues.${name}.globalConcurrency`, 'a positive integer', queue.globalConcurrency);
+    }
     if (queue?.limiter && !(isPositiveInt(queue.limiter.max) && isPositiveInt(queue.limiter.duration))) {
       fail(`queues.${name}.limiter`, '{ max: positive integer, duration: positive integer (ms) }', queue.limiter);
     }

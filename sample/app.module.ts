@@ -1,6 +1,8 @@
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { JobsModule, OnJobEvent, type JobEvent } from 'nestjs-jobs';
 import { JobsController } from './jobs.controller.js';
+import { Maintenance } from './maintenance.service.js';
+import { SchedulesController } from './schedules.controller.js';
 import { ReportJob } from './jobs/report.job.js';
 import { PartnerSyncJob } from './jobs/sync.job.js';
 import { TranscodeJob } from './jobs/transcode.job.js';
@@ -26,7 +28,7 @@ class JobLog {
       shutdownTimeout: 5_000,
     }),
   ],
-  controllers: [JobsController],
-  providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog],
+  controllers: [JobsController, SchedulesController],
+  providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog, Maintenance],
 })
 export class AppModule {}

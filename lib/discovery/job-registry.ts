@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
+import { JobsConfigurationError } from '../jobs.errors.js';
+import { messages } from '../jobs.messages.js';
 import type { JobHandler } from '../interfaces/job-handler.interface.js';
 import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
 
@@ -18,7 +20,10 @@ export interface RegisteredJob {
 export class JobRegistry {
   private readonly jobs = new Map<string, RegisteredJob>();
 
+  /** Refuses a second handler of one name, whether processor or `@Cron` method. */
   register(job: RegisteredJob): void {
+    const existing = this.jobs.get(job.name);
+    if (existing) throw new JobsConfigurationError(messages.duplicateJob(job.name, existing.className, job.className));
     this.jobs.set(job.name, job);
   }
 

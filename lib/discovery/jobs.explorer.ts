@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { JOBS_OPTIONS, JOB_PROCESSOR_METADATA, DEFAULT_QUEUE, ON_JOB_EVENT_METADATA } from '../jobs.constants.js';
 import { JobsConfigurationError } from '../jobs.errors.js';
@@ -11,6 +11,7 @@ import type { JobProcessorMetadata } from '../interfaces/job-processor-options.i
 import type { OnJobEventMetadata } from '../decorators/on-job-event.decorator.js';
 import { JobEventBus } from '../runtime/job-event-bus.js';
 import { baseJobOptions } from '../runtime/job-request.builder.js';
+import { DecoratedMethods } from './decorated-methods.js';
 import { JobRegistry } from './job-registry.js';
 
 /** Finds `@JobProcessor` classes and `@OnJobEvent` methods once, at start-up, and stops it on anything malformed. */
@@ -20,7 +21,7 @@ export class JobsExplorer implements OnModuleInit {
 
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
+    private readonly methods: DecoratedMethods,
     private readonly reflector: Reflector,
     private readonly registry: JobRegistry,
     private readonly bus: JobEventBus,
@@ -28,9 +29,8 @@ export class JobsExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const providers = this.discovery.getProviders();
-    for (const wrapper of providers) this.registerProcessor(wrapper);
-    for (const wrapper of providers) this.bindEventHandlers(wrapper);
+    for (const wrapper of this.discovery.getProviders()) this.registerProcessor(wrapper);
+    this.bindEventHandlers();
   }
 
   private registerProcessor(wrapper: InstanceWrapper): void {
@@ -45,8 +45,6 @@ export class JobsExplorer implements OnModuleInit {
     }
     const handler = wrapper.instance as JobHandler<unknown, unknown>;
     if (typeof handler?.handle !== 'function') throw new JobsConfigurationError(messages.missingHandle(className, meta.name));
-    const existing = this.registry.get(meta.name);
-    if (existing) throw new JobsConfigurationError(messages.duplicateJob(meta.name, existing.className, className));
     const queue = meta.options.queue ?? DEFAULT_QUEUE;
     if (typeof queue !== 'string' || !queue || queue.includes(':')) {
       throw new JobsConfigurationError(messages.badQueueName(className, queue));
@@ -61,21 +59,12 @@ export class JobsExplorer implements OnModuleInit {
     this.registry.register({ name: meta.name, queue, className, handler, options: meta.options, baseOptions });
   }
 
-  private bindEventHandlers(wrapper: InstanceWrapper): void {
-    const instance = wrapper.instance as Record<string, unknown> | undefined;
-    if (!instance || typeof instance !== 'object' || wrapper.inject) return;
-    const prototype = Object.getPrototypeOf(instance) as object;
-    for (const method of this.scanner.getAllMethodNames(prototype)) {
-      const meta = this.reflector.get<OnJobEventMetadata | undefined>(ON_JOB_EVENT_METADATA, instance[method] as () => void);
-      if (!meta) continue;
-      const where = `${instance.constructor.name}.${method}`;
+  private bindEventHandlers(): void {
+    for (const { instance, method, where, meta } of this.methods.find<OnJobEventMetadata>(ON_JOB_EVENT_METADATA, '@OnJobEvent')) {
       if (meta.event !== '*' && !JOB_EVENT_TYPES.includes(meta.event)) {
         throw new JobsConfigurationError(messages.badEventHandler(where, meta.event));
       }
-      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
-        throw new JobsConfigurationError(messages.notSingleton(instance.constructor.name, `(@OnJobEvent ${where})`));
-      }
-      const fn = (instance[method] as (event: JobEvent) => unknown).bind(instance);
+      const fn = (instance as Record<string, (event: JobEvent) => unknown>)[method].bind(instance);
       this.bus.subscribe(meta, (event) => this.callIsolated(where, fn, event));
     }
   }

@@ -12,6 +12,8 @@ export interface QueueOptions {
   concurrency?: number;
   /** At most `max` jobs per `duration` ms, across all instances. */
   limiter?: { max: number; duration: number };
+  /** Jobs of this queue that run at once across all instances; `1` makes a slow cron never overlap itself. */
+  globalConcurrency?: number;
 }
 
 export interface DefaultJobOptions {

@@ -7,21 +7,13 @@ import { ActiveJobs } from './active-jobs.js';
 import { RunningJobContext } from './job-context.js';
 import { JobEventBus } from './job-event-bus.js';
 import type { StoredJobOptions } from './job-request.builder.js';
+import { untilAborted } from './until-aborted.js';
 
 /** The abort reason used at shutdown: the attempt goes back to the queue instead of failing. */
 export class ShutdownAbort extends Error {
   constructor() {
     super('Application is shutting down');
   }
-}
-
-/** Settles with the handler's outcome, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Runs one attempt of a job: finds its handler, applies timeout and cancellation, and reports it started. */

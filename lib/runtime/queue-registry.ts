@@ -34,6 +34,15 @@ export class QueueRegistry {
     return queue;
   }
 
+  /** Applies each queue's `globalConcurrency` from options, and lifts one that options no longer set. */
+  async applyGlobalConcurrency(): Promise<void> {
+    for (const name of this.names()) {
+      const limit = this.options.queues[name]?.globalConcurrency;
+      const queue = this.get(name);
+      await (limit ? queue.setGlobalConcurrency(limit) : queue.removeGlobalConcurrency());
+    }
+  }
+
   flowProducer(): FlowProducer {
     return (this.flows ??= this.factory.flowProducer());
   }

@@ -52,7 +52,7 @@ describe('the sample application', () => {
     expect(((await invalid.json()) as { code: string }).code).toBe('JOB_PAYLOAD_INVALID');
     const unknown = await post('report.gen', { data: {} });
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as { message: string }).message).toContain('known jobs: partner.sync, report.generate, video.transcode');
+    expect(((await unknown.json()) as { message: string }).message).toContain('known jobs: partner.sync, report.generate, sessions.cleanup, video.transcode');
   });
 
   it('cancels a running job over HTTP', async () => {
@@ -60,6 +60,26 @@ describe('the sample application', () => {
     await waitUntil(async () => ((await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string }).state === 'active', 10_000, 'active');
     expect((await fetch(`${url}/jobs/${id}`, { method: 'DELETE' })).status).toBe(200);
     await waitUntil(async () => ((await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string }).state === 'cancelled', 10_000, 'cancelled');
+  });
+
+  it('lists its cron and its run-time schedule, and takes a new one over HTTP', async () => {
+    const list = async () => ((await (await fetch(`${url}/schedules`)).json()) as Array<{ id: string; origin: string }>).map((s) => `${s.origin}:${s.id}`);
+    expect((await list()).sort()).toEqual(['code:sessions.cleanup', 'runtime:nightly-sales']);
+    const created = await fetch(`${url}/schedules/partner.sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'acme-hourly', cron: '0 * * * *', data: { partner: 'acme' } }),
+    });
+    expect(created.status).toBe(201);
+    expect(await list()).toContain('runtime:acme-hourly');
+    const bad = await fetch(`${url}/schedules/partner.sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cron: '0 * * *' }),
+    });
+    expect(bad.status).toBe(400);
+    expect((await fetch(`${url}/schedules/acme-hourly`, { method: 'DELETE' })).status).toBe(200);
+    expect(await list()).not.toContain('runtime:acme-hourly');
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

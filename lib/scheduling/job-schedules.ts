@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import type { JobSchedulerJson } from 'bullmq';
+import { CODE_SCHEDULE_PREFIX, RUNTIME_SCHEDULE_PREFIX } from '../jobs.constants.js';
+import { InvalidJobOptionsError } from '../jobs.errors.js';
+import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
+import { JobRequestBuilder } from '../runtime/job-request.builder.js';
+import { QueueRegistry } from '../runtime/queue-registry.js';
+import { CronRegistry, type DeclaredCron } from './cron.registry.js';
+import { cronProblem, nextCronRuns } from './cron-expression.js';
+import { scheduleTimingProblem } from './schedule-timing.js';
+
+const originOf = (id: string): ScheduleInfo['origin'] =>
+  id.startsWith(CODE_SCHEDULE_PREFIX) ? 'code' : id.startsWith(RUNTIME_SCHEDULE_PREFIX) ? 'runtime' : 'external';
+const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);
+
+/**
+ * Distributed schedules are BullMQ job schedulers: the backend makes one job per tick, whichever instance runs it.
+ * The scheduler id's prefix records who owns it, so reconciliation never touches a schedule made at run time.
+ */
+@Injectable()
+export class JobSchedules {
+  constructor(
+    private readonly queues: QueueRegistry,
+    private readonly crons: CronRegistry,
+    private readonly requests: JobRequestBuilder,
+  ) {}
+
+  /** At start-up: drops code schedules the application no longer declares (or has disabled), upserts the rest. */
+  async reconcile(): Promise<void> {
+    const declared = new Map(this.crons.distributed().map((c) => [CODE_SCHEDULE_PREFIX + c.name, c]));
+    for (const queueName of this.queues.names()) {
+      const queue = this.queues.get(queueName);
+      for (const scheduler of await queue.getJobSchedulers()) {
+        const id = scheduler.key;
+        if (originOf(id) === 'code' && declared.get(id)?.queue !== queueName) await queue.removeJobScheduler(id);
+      }
+    }
+    for (const [id, cron] of declared) await this.upsert(id, cron.name, { ...cron.options, cron: cron.expression, every: cron.every });
+  }
+
+  /** Creates or replaces the run-time schedule `options.id` (default: the job name) of a registered job. */
+  async schedule(jobName: string, options: ScheduleOptions): Promise<ScheduleInfo> {
+    const id = options.id ?? jobName;
+    if (typeof id !== 'string' || !id || id.includes(':')) throw new InvalidJobOptionsError('id', `must be a non-empty string without ":"; got ${JSON.stringify(id)}.`);
+    if ((options.cron === undefined) === (options.every === undefined)) throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
+    if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
+      throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
+    }
+    const problem = options.cron !== undefined ? cronProblem(options.cron, options.timeZone) : undefined;
+    if (problem) throw new InvalidJobOptionsError(problem.startsWith('unknown time zone') ? 'timeZone' : 'cron', `${JSON.stringify(options.cron)}: ${problem}.`);
+    const timing = scheduleTimingProblem(options);
+    if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
+    await this.upsert(RUNTIME_SCHEDULE_PREFIX + id, jobName, options);
+    return (await this.list()).find((s) => s.origin === 'runtime' && s.id === id)!;
+  }
+
+  /** Removes a run-time schedule; returns whether one existed. */
+  async unschedule(id: string): Promise<boolean> {
+    const removed = await Promise.all(this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(RUNTIME_SCHEDULE_PREFIX + id)));
+    return removed.some(Boolean);
+  }
+
+  /** Every schedule: job schedulers of all queues, and the local crons of this instance. */
+  async list(): Promise<ScheduleInfo[]> {
+    const perQueue = await Promise.all(
+      this.queues.names().map(async (q) => (await this.queues.get(q).getJobSchedulers()).map((s) => this.toInfo(q, s))),
+    );
+    const local = this.crons.local().map((c) => this.localInfo(c));
+    return [...perQueue.flat(), ...local].sort((a, b) => (a.next?.getTime() ?? Infinity) - (b.next?.getTime() ?? Infinity));
+  }
+
+  private async upsert(schedulerId: string, jobName: string, o: ScheduleOptions): Promise<void> {
+    const { job, data, opts } = await this.requests.build(jobName, o.data ?? {}, {
+      attempts: o.attempts,
+      backoff: o.backoff,
+      timeout: o.timeout,
+      priority: o.priority,
+    });
+    // The scheduler names each run's job id itself and times it by the schedule.
+    const { jobId: _jobId, delay: _delay, ...template } = opts;
+    await this.queues
+      .get(job.queue)
+      .upsertJobScheduler(
+        schedulerId,
+        { pattern: o.cron, every: o.every, tz: o.timeZone, startDate: o.startDate, endDate: o.endDate, limit: o.limit },
+        { name: jobName, data, opts: template },
+      );
+  }
+
+  private toInfo(queue: string, s: JobSchedulerJson): ScheduleInfo {
+    const origin = originOf(s.key);
+    const prefix = origin === 'code' ? CODE_SCHEDULE_PREFIX : origin === 'runtime' ? RUNTIME_SCHEDULE_PREFIX : '';
+    return {
+      id: s.key.slice(prefix.length),
+      name: s.name,
+      queue,
+      origin,
+      distributed: true,
+      cron: s.pattern ?? undefined,
+      every: s.every ? Number(s.every) : undefined,
+      timeZone: s.tz ?? undefined,
+      next: date(s.next),
+      data: s.template?.data,
+      iterations: s.iterationCount,
+      limit: s.limit,
+      startDate: date(s.startDate),
+      endDate: date(s.endDate),
+    };
+  }
+
+  private localInfo(c: DeclaredCron): ScheduleInfo {
+    return {
+      id: c.name,
+      name: c.name,
+      queue: c.queue,
+      origin: 'code',
+      distributed: false,
+      cron: c.expression,
+      every: c.every,
+      timeZone: c.options.timeZone,
+      next: c.expression ? nextCronRuns(c.expression, { timeZone: c.options.timeZone })[0] : undefined,
+      data: c.options.data,
+      limit: c.options.limit,
+      startDate: c.options.startDate,
+      endDate: c.options.endDate,
+    };
+  }
+}

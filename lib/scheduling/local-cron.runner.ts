@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { JOBS_OPTIONS } from '../jobs.constants.js';
+import { JobTimeoutError } from '../jobs.errors.js';
+import type { ResolvedJobsOptions } from '../jobs.options.js';
+import type { JobEvent } from '../interfaces/job-event.interface.js';
+import { ActiveJobs } from '../runtime/active-jobs.js';
+import { JobEventBus } from '../runtime/job-event-bus.js';
+import { ShutdownAbort } from '../runtime/job-runner.js';
+import { untilAborted } from '../runtime/until-aborted.js';
+import { CronRegistry, type DeclaredCron } from './cron.registry.js';
+import { LocalJobContext } from './local-job-context.js';
+
+/** Queue name that local runs report in their events: they run in-process, on no queue. */
+export const LOCAL_QUEUE = 'local';
+
+/**
+ * Runs `@Cron({ distributed: false })` methods in-process on this instance, through `@nestjs/schedule`'s registry.
+ * A tick that comes while the previous run still runs is skipped, so local runs never overlap.
+ */
+@Injectable()
+export class LocalCronRunner {
+  private readonly logger = new Logger('JobsModule');
+  private readonly runsLeft = new Map<string, number>();
+  private readonly busy = new Set<string>();
+  private started: DeclaredCron[] = [];
+  /** Local runs only: shutdown waits for these, apart from the workers' jobs. */
+  private readonly running = new ActiveJobs();
+
+  constructor(
+    private readonly crons: CronRegistry,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly bus: JobEventBus,
+    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
+  ) {}
+
+  start(): void {
+    this.started = this.crons.local();
+    for (const cron of this.started) {
+      if (cron.options.limit) this.runsLeft.set(cron.name, cron.options.limit);
+      if (cron.every) {
+        this.scheduler.addInterval(cron.name, setInterval(() => void this.tick(cron), cron.every));
+      } else {
+        const job = CronJob.from({ cronTime: cron.expression!, onTick: () => void this.tick(cron), timeZone: cron.options.timeZone, start: true });
+        this.scheduler.addCronJob(cron.name, job);
+      }
+    }
+  }
+
+  /** Stops the timers; runs in progress get `shutdownTimeout` ms before their signals abort. */
+  async stop(): Promise<void> {
+    for (const cron of this.started) {
+      if (cron.every) this.scheduler.deleteInterval(cron.name);
+      else this.scheduler.deleteCronJob(cron.name);
+    }
+    this.started = [];
+    if (!(await this.running.settled(this.options.shutdownTimeout))) this.running.abortAll(new ShutdownAbort());
+  }
+
+  private async tick(cron: DeclaredCron): Promise<void> {
+    const now = Date.now();
+    const { startDate, endDate } = cron.options;
+    if (this.busy.has(cron.name) || (startDate && now < startDate.getTime()) || (endDate && now > endDate.getTime())) return;
+    const left = this.runsLeft.get(cron.name);
+    if (left === 0) return;
+    if (left !== undefined) this.runsLeft.set(cron.name, left - 1);
+
+    const id = `${cron.name}@${new Date(now).toISOString()}`;
+    const controller = new AbortController();
+    const release = this.running.track(LOCAL_QUEUE, id, controller);
+    const timeout = cron.options.timeout;
+    const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
+    const ctx = new LocalJobContext(id, cron.name, LOCAL_QUEUE, cron.options.data, controller.signal, this.bus);
+    const base = { jobId: id, name: cron.name, queue: LOCAL_QUEUE, attempt: 1, maxAttempts: 1, data: cron.options.data, startedAt: now };
+    this.busy.add(cron.name);
+    this.publish({ ...base, type: 'active' });
+    try {
+      const result = await untilAborted(Promise.resolve().then(() => cron.run(ctx)), controller.signal);
+      this.publish({ ...base, type: 'completed', result, finishedAt: Date.now() });
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.logger.error(`Local cron ${cron.where} failed: ${error.message}`, error.stack);
+      const type = err instanceof JobTimeoutError ? 'timeout' : err instanceof ShutdownAbort ? 'cancelled' : 'failed';
+      this.publish({ ...base, type, error: { name: error.name, message: error.message, stack: error.stack }, finishedAt: Date.now() });
+    } finally {
+      clearTimeout(timer);
+      release();
+      this.busy.delete(cron.name);
+    }
+  }
+
+  private publish(event: Omit<JobEvent, 'timestamp'>): void {
+    this.bus.publish({ ...event, timestamp: Date.now() });
+  }
+}

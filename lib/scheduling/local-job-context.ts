@@ -1,0 +1,33 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { JobContext } from '../interfaces/job-context.interface.js';
+import type { JobEventBus } from '../runtime/job-event-bus.js';
+
+/** The context of a local cron run: no queue behind it, one attempt, progress and log lines go to events and the logger. */
+export class LocalJobContext<TData> implements JobContext<TData> {
+  readonly attempt = 1;
+  readonly maxAttempts = 1;
+  readonly logger: LoggerService;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly queue: string,
+    readonly data: TData,
+    readonly signal: AbortSignal,
+    private readonly bus: JobEventBus,
+  ) {
+    this.logger = new Logger(`${name}#${id}`);
+  }
+
+  async progress(value: number | object): Promise<void> {
+    this.bus.publish({ type: 'progress', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), progress: value, attempt: 1 });
+  }
+
+  async log(line: string): Promise<void> {
+    this.logger.log(line);
+  }
+
+  async childResults<T>(): Promise<Record<string, T>> {
+    return {};
+  }
+}
