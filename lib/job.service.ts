@@ -16,7 +16,7 @@ import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interf
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
-import { JobRequestBuilder, type JobRequest } from './runtime/job-request.builder.js';
+import { JobRequestBuilder, type JobRequest, type StoredJobOptions } from './runtime/job-request.builder.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
 import { JobSchedules } from './scheduling/job-schedules.js';
 
@@ -56,14 +56,18 @@ export class JobService {
   async addBulk(items: JobRequestItem[]): Promise<JobHandle[]> {
     const requests = await Promise.all(items.map((i) => this.requests.build(i.name, i.data, i.options)));
     const byQueue = new Map<string, number[]>();
-    requests.forEach((r, index) => byQueue.set(r.job.queue, [...(byQueue.get(r.job.queue) ?? []), index]));
+    requests.forEach((r, index) => {
+      const indexes = byQueue.get(r.job.queue);
+      if (indexes) indexes.push(index);
+      else byQueue.set(r.job.queue, [index]);
+    });
     const handles: JobHandle[] = new Array(items.length);
     await Promise.all(
       [...byQueue].map(async ([queue, indexes]) => {
         const jobs = await this.queues
           .get(queue)
           .addBulk(indexes.map((i) => ({ name: requests[i].job.name, data: requests[i].data, opts: requests[i].opts })));
-        jobs.forEach((job, k) => (handles[indexes[k]] = this.enqueued(job, requests[indexes[k]])));
+        await Promise.all(jobs.map(async (job, k) => (handles[indexes[k]] = await this.enqueued(job, requests[indexes[k]]))));
       }),
     );
     return handles;
@@ -73,12 +77,10 @@ export class JobService {
   async flow(root: JobFlowNode): Promise<JobFlowHandle> {
     const tree = await this.toFlowJob(root);
     const node = await this.queues.flowProducer().add(tree);
-    const toHandle = (n: typeof node): JobFlowHandle => ({
-      id: n.job.id!,
-      name: n.job.name,
-      queue: n.job.queueName,
-      children: (n.children ?? []).map(toHandle),
-    });
+    const toHandle = (n: typeof node): JobFlowHandle => {
+      this.publishEnqueued('enqueued', n.job);
+      return { id: n.job.id!, name: n.job.name, queue: n.job.queueName, children: (n.children ?? []).map(toHandle) };
+    };
     return toHandle(node);
   }
 
@@ -124,8 +126,9 @@ export class JobService {
         await job.remove();
         this.bus.publish({ type: 'cancelled', jobId: id, name: job.name, queue: job.queueName, timestamp: Date.now(), data: job.data });
         return { id, state: 'cancelled' };
-      } catch {
-        // It started between the two calls; cancel it as an active job.
+      } catch (err) {
+        // It may have started between the two calls; then it is cancelled as an active job.
+        if ((await job.getState()) !== 'active') throw err;
       }
     } else if (state !== 'active') {
       throw new JobStateError(id, state, 'cancel');
@@ -208,11 +211,26 @@ export class JobService {
     };
   }
 
-  private enqueued(job: Job, request: JobRequest): JobHandle {
-    const handle = { id: job.id!, name: job.name, queue: job.queueName };
-    const type = job.id === request.opts.jobId ? 'enqueued' : 'deduplicated';
-    this.bus.publish({ type, jobId: handle.id, name: handle.name, queue: handle.queue, timestamp: job.timestamp, data: request.data, enqueuedAt: job.timestamp });
-    return handle;
+  /** Reports the add as `enqueued`, or as `deduplicated` when an existing job absorbed it. */
+  private async enqueued(job: Job, request: JobRequest): Promise<JobHandle> {
+    const created = job.id === request.opts.jobId && (await this.storedByThisAdd(job, request.opts.addToken));
+    this.publishEnqueued(created ? 'enqueued' : 'deduplicated', job);
+    return { id: job.id!, name: job.name, queue: job.queueName };
+  }
+
+  /**
+   * BullMQ answers an add under an existing job id with that id and no sign that nothing was stored; the token stored
+   * with the job tells. Generated ids are never reused, and a job already removed was this add's own.
+   */
+  private async storedByThisAdd(job: Job, addToken: string | undefined): Promise<boolean> {
+    if (!addToken) return true;
+    const stored = await Job.fromId(this.queues.get(job.queueName), job.id!);
+    return !stored || (stored.opts as StoredJobOptions).addToken === addToken;
+  }
+
+  private publishEnqueued(type: 'enqueued' | 'deduplicated', job: Job): void {
+    const at = type === 'enqueued' ? job.timestamp : Date.now();
+    this.bus.publish({ type, jobId: job.id!, name: job.name, queue: job.queueName, timestamp: at, data: job.data, enqueuedAt: job.timestamp });
   }
 
   /** A child that fails for good fails its parent, rather than leaving it waiting for ever. */

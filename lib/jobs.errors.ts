@@ -107,11 +107,12 @@ export class UnrecoverableJobError extends UnrecoverableError {
 
 /** Thrown by a handler: this attempt fails and the next one waits `retryAfter` ms instead of the backoff's delay. */
 export class RetryJobError extends JobsError {
-  constructor(
-    message: string,
-    readonly retryAfter: number,
-  ) {
+  /** Whole milliseconds, never negative: a nonsensical value means "retry now" rather than a stuck job. */
+  readonly retryAfter: number;
+
+  constructor(message: string, retryAfter: number) {
     super('JOB_RETRY', message);
+    this.retryAfter = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.round(retryAfter) : 0;
   }
 }
 
@@ -130,5 +131,13 @@ export class JobCancelledError extends UnrecoverableError {
   constructor(reason = 'by request') {
     super(`${CANCELLED_REASON} ${reason}`);
     this.name = 'JobCancelledError';
+  }
+}
+
+/** The abort reason at shutdown: the attempt goes back to its queue for another instance instead of failing. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super('Application is shutting down; the job returns to its queue');
+    this.name = 'ShutdownAbort';
   }
 }

@@ -10,13 +10,14 @@ import { JobSchedules } from './scheduling/job-schedules.js';
 import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 
 /**
- * The one owner of start and stop order. Schedules are reconciled first. Workers (and local crons) start only once the whole application has bootstrapped, and stop
- * first on shutdown (while queues stay open for jobs that enqueue as they finish); queues, listeners and the
- * connection close last.
+ * The one owner of start and stop order. Schedules are reconciled first. Workers (and local crons) start once every
+ * provider of the application is initialised, and stop first on shutdown, while queues stay open for jobs that
+ * enqueue as they finish; queues, listeners and the connection close last.
  */
 @Injectable()
 export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('JobsModule');
+  private started = false;
 
   constructor(
     private readonly workers: WorkerHost,
@@ -29,10 +30,11 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queues.applyGlobalConcurrency();
-    await this.schedules.reconcile();
     const queues = this.workers.queuesToWork();
+    await this.queues.applyGlobalConcurrency(queues);
+    await this.schedules.reconcile();
     if (!queues.length) return;
+    this.started = true;
     await this.cancellation.listen();
     await this.workers.start();
     this.localCrons.start();
@@ -41,7 +43,8 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (!this.workers.running.length) return;
+    if (!this.started) return;
+    this.started = false;
     await Promise.all([this.localCrons.stop(), this.workers.stop()]);
     this.logger.log('Workers stopped; no job is running.');
   }

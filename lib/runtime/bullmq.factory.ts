@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FlowProducer, Queue, QueueEvents, QueueEventsProducer, Worker, type Processor, type WorkerOptions } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
@@ -23,6 +23,7 @@ export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'na
  */
 @Injectable()
 export class BullMqFactory {
+  private readonly logger = new Logger('JobsModule');
   private readonly connection: Redis | Cluster;
 
   constructor(@Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions) {
@@ -36,7 +37,7 @@ export class BullMqFactory {
   }
 
   queue(name: string): Queue {
-    return new Queue(name, this.base);
+    return this.logErrors(new Queue(name, this.base), `Queue "${name}"`);
   }
 
   worker(name: string, processor: Processor, settings: WorkerSettings): Worker {
@@ -48,11 +49,17 @@ export class BullMqFactory {
   }
 
   eventsProducer(name: string): QueueEventsProducer {
-    return new QueueEventsProducer(name, this.base);
+    return this.logErrors(new QueueEventsProducer(name, this.base), `Events producer of "${name}"`);
   }
 
   flowProducer(): FlowProducer {
-    return new FlowProducer(this.base);
+    return this.logErrors(new FlowProducer(this.base), 'Flow producer');
+  }
+
+  /** An 'error' without a listener would crash the process; a lost connection is logged and BullMQ reconnects. */
+  private logErrors<T extends { on(event: 'error', fn: (err: Error) => void): unknown }>(emitter: T, what: string): T {
+    emitter.on('error', (err: Error) => this.logger.error(`${what}: ${err.message}`));
+    return emitter;
   }
 
   /** Closes the shared connection; every object built on it must be closed first. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import type { JobEvent, JobEventFilter, JobEventType } from '../interfaces/job-event.interface.js';
 
@@ -10,10 +10,12 @@ type Listener = { filter: JobEventSubscription; fn: (event: JobEvent) => void };
 
 /**
  * The one lifecycle stream of this process: the runtime publishes to it and knows nothing of who listens
- * (hooks, history, metrics, live events). Listeners must not throw; the explorer isolates user hooks.
+ * (hooks, history, metrics, live events). A listener that throws is logged and skipped: an observer must never
+ * fail the job, the enqueue or the other listeners.
  */
 @Injectable()
 export class JobEventBus {
+  private readonly logger = new Logger('JobsModule');
   private listeners: Listener[] = [];
 
   publish(event: JobEvent): void {
@@ -23,7 +25,11 @@ export class JobEventBus {
         (filter.name === undefined || filter.name === event.name) &&
         (filter.queue === undefined || filter.queue === event.queue)
       ) {
-        fn(event);
+        try {
+          fn(event);
+        } catch (err) {
+          this.logger.error(`A listener of "${event.type}" threw for job ${event.jobId}: ${(err as Error).message}`, (err as Error).stack);
+        }
       }
     }
   }

@@ -19,8 +19,11 @@ import { JobRegistry, type RegisteredJob } from '../discovery/job-registry.js';
 import { normalizeBackoff, toBullBackoff } from './backoff.js';
 import { toBullPriority } from './priority.js';
 
-/** BullMQ keeps unknown option keys with the job, so the per-job timeout travels with it. */
-export type StoredJobOptions = JobsOptions & { timeout?: number };
+/**
+ * BullMQ keeps unknown option keys with the job, so the per-job timeout travels with it, and so does the token that
+ * tells whether an add under a caller's job id created the job or found it there.
+ */
+export type StoredJobOptions = JobsOptions & { timeout?: number; addToken?: string };
 
 export interface JobRequest {
   job: RegisteredJob;
@@ -96,6 +99,7 @@ export class JobRequestBuilder {
 
   private toStoredOptions(job: RegisteredJob, o: JobAddOptions): StoredJobOptions {
     const opts: StoredJobOptions = { ...job.baseOptions, jobId: o.jobId ?? randomUUID() };
+    if (o.jobId !== undefined) opts.addToken = randomUUID();
     if (o.jobId !== undefined && (typeof o.jobId !== 'string' || !o.jobId || o.jobId.includes(':') || /^\d+$/.test(o.jobId))) {
       throw new InvalidJobOptionsError('jobId', `must be a non-empty string without ":" that is not a plain integer; got ${JSON.stringify(o.jobId)}.`);
     }

@@ -1,20 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { WaitingError, type Job, type Processor } from 'bullmq';
 import { plainToInstance } from 'class-transformer';
-import { UnrecoverableJobError, JobTimeoutError } from '../jobs.errors.js';
+import { JobTimeoutError, ShutdownAbort, UnrecoverableJobError } from '../jobs.errors.js';
 import { JobRegistry } from '../discovery/job-registry.js';
 import { ActiveJobs } from './active-jobs.js';
 import { RunningJobContext } from './job-context.js';
 import { JobEventBus } from './job-event-bus.js';
 import type { StoredJobOptions } from './job-request.builder.js';
 import { untilAborted } from './until-aborted.js';
-
-/** The abort reason used at shutdown: the attempt goes back to the queue instead of failing. */
-export class ShutdownAbort extends Error {
-  constructor() {
-    super('Application is shutting down');
-  }
-}
 
 /** Runs one attempt of a job: finds its handler, applies timeout and cancellation, and reports it started. */
 @Injectable()
@@ -36,32 +29,57 @@ export class JobRunner {
     const release = this.active.track(job.queueName, job.id!, controller);
     const timeout = (job.opts as StoredJobOptions).timeout ?? registered.baseOptions.timeout;
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
-    const schema = registered.options.schema;
-    const data = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
-    const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
-    this.bus.publish({
-      type: 'active',
-      jobId: job.id!,
-      name: job.name,
-      queue: job.queueName,
-      timestamp: Date.now(),
-      attempt: ctx.attempt,
-      maxAttempts: ctx.maxAttempts,
-      data: job.data,
-      enqueuedAt: job.timestamp,
-      startedAt: job.processedOn ?? Date.now(),
-    });
     try {
-      return await untilAborted(Promise.resolve().then(() => registered.handler.handle(data, ctx)), controller.signal);
+      const schema = registered.options.schema;
+      const data = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
+      const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
+      this.bus.publish({
+        type: 'active',
+        jobId: job.id!,
+        name: job.name,
+        queue: job.queueName,
+        timestamp: Date.now(),
+        attempt: ctx.attempt,
+        maxAttempts: ctx.maxAttempts,
+        data: job.data,
+        enqueuedAt: job.timestamp,
+        startedAt: job.processedOn ?? Date.now(),
+      });
+      const work = Promise.resolve().then(() => {
+        controller.signal.throwIfAborted();
+        return registered.handler.handle(data, ctx);
+      });
+      return await untilAborted(work, controller.signal);
     } catch (err) {
       if (err instanceof ShutdownAbort && token) {
         await job.moveToWait(token);
+        this.publishReturned(job, err);
         throw new WaitingError();
       }
+      // BullMQ updates `delay` only for a delayed retry; reset it so the `retrying` event reports an immediate one as 0.
+      job.delay = 0;
       throw err;
     } finally {
       clearTimeout(timer);
       release();
     }
+  }
+
+  /** A job handed back at shutdown runs again elsewhere without spending an attempt: observers see a retry now. */
+  private publishReturned(job: Job, err: ShutdownAbort): void {
+    this.bus.publish({
+      type: 'retrying',
+      jobId: job.id!,
+      name: job.name,
+      queue: job.queueName,
+      timestamp: Date.now(),
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      data: job.data,
+      error: { name: err.name, message: err.message },
+      retryDelay: 0,
+      enqueuedAt: job.timestamp,
+      startedAt: job.processedOn,
+    });
   }
 }

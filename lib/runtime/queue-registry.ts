@@ -34,9 +34,12 @@ export class QueueRegistry {
     return queue;
   }
 
-  /** Applies each queue's `globalConcurrency` from options, and lifts one that options no longer set. */
-  async applyGlobalConcurrency(): Promise<void> {
-    for (const name of this.names()) {
+  /**
+   * Applies each worked queue's `globalConcurrency` from options, and lifts one that options no longer set. Only
+   * instances that work a queue touch its limit, so a producer-only instance never lifts it.
+   */
+  async applyGlobalConcurrency(worked: string[]): Promise<void> {
+    for (const name of worked) {
       const limit = this.options.queues[name]?.globalConcurrency;
       const queue = this.get(name);
       await (limit ? queue.setGlobalConcurrency(limit) : queue.removeGlobalConcurrency());

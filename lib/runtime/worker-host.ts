@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError, type Worker } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
-import { JobCancelledError, JobTimeoutError, JobsConfigurationError } from '../jobs.errors.js';
+import { JobCancelledError, JobTimeoutError, JobsConfigurationError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobEvent, JobEventType } from '../interfaces/job-event.interface.js';
 import { JobRegistry } from '../discovery/job-registry.js';
@@ -10,8 +10,9 @@ import { ActiveJobs } from './active-jobs.js';
 import { computeBackoff } from './backoff.js';
 import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event-bus.js';
-import { JobRunner, ShutdownAbort } from './job-runner.js';
+import { JobRunner } from './job-runner.js';
 import { QueueRegistry } from './queue-registry.js';
+import { within } from './within.js';
 
 const errorOf = (err: Error) => ({ name: err.name, message: err.message, stack: err.stack });
 
@@ -74,8 +75,9 @@ export class WorkerHost {
    * the queue for another instance. Queues stay open meanwhile, so a finishing job can still enqueue.
    */
   async stop(): Promise<void> {
+    // A closing worker waits for its active jobs, including any it fetched just before it was told to stop.
     const closing = Promise.allSettled(this.workers.map((w) => w.close()));
-    if (!(await this.active.settled(this.options.shutdownTimeout))) {
+    if (!(await within(closing, this.options.shutdownTimeout))) {
       this.logger.warn(`${this.active.size} job(s) still running after shutdownTimeout (${this.options.shutdownTimeout} ms); returning them to their queues.`);
       this.active.abortAll(new ShutdownAbort());
     }

@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
-import { JobTimeoutError } from '../jobs.errors.js';
+import { JobTimeoutError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { ActiveJobs } from '../runtime/active-jobs.js';
 import { JobEventBus } from '../runtime/job-event-bus.js';
-import { ShutdownAbort } from '../runtime/job-runner.js';
 import { untilAborted } from '../runtime/until-aborted.js';
 import { CronRegistry, type DeclaredCron } from './cron.registry.js';
 import { LocalJobContext } from './local-job-context.js';
@@ -74,8 +73,8 @@ export class LocalCronRunner {
     const ctx = new LocalJobContext(id, cron.name, LOCAL_QUEUE, cron.options.data, controller.signal, this.bus);
     const base = { jobId: id, name: cron.name, queue: LOCAL_QUEUE, attempt: 1, maxAttempts: 1, data: cron.options.data, startedAt: now };
     this.busy.add(cron.name);
-    this.publish({ ...base, type: 'active' });
     try {
+      this.publish({ ...base, type: 'active' });
       const result = await untilAborted(Promise.resolve().then(() => cron.run(ctx)), controller.signal);
       this.publish({ ...base, type: 'completed', result, finishedAt: Date.now() });
     } catch (err) {

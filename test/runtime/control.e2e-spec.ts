@@ -75,6 +75,8 @@ describe('job control', () => {
     expect(second.id).toBe(first.id);
     expect((await t.jobs.counts('serial')).prioritized + (await t.jobs.counts('serial')).waiting).toBe(1);
     expect((await t.jobs.get('welcome-42'))?.data).toEqual({ label: 'a' });
+    expect(t.events.of('enqueued', 'welcome-42')).toHaveLength(1);
+    expect(t.events.of('deduplicated', 'welcome-42')).toHaveLength(1);
   });
 
   it('drops an add whose deduplication id is still queued and says so', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { JobProcessor, OnJobEvent, type JobEvent, type JobHandler } from '../../lib/index.js';
+import { JobEventBus, JobProcessor, OnJobEvent, type JobEvent, type JobHandler } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -57,6 +57,16 @@ describe('@OnJobEvent', () => {
     await waitUntil(() => hooks.seen.length >= 5, 5_000, 'hook calls');
     expect(hooks.seen.filter((s) => s.startsWith('ping'))).toEqual(['ping:1', 'ping:2']);
     expect(hooks.seen.filter((s) => s.startsWith('other'))).toEqual(['other:enqueued', 'other:active', 'other:completed']);
+  });
+
+  it('keeps enqueueing and running when a listener of the event bus throws', async () => {
+    t = await createJobsApp([PingJob]);
+    t.app.get(JobEventBus).subscribe({ event: '*' }, () => {
+      throw new Error('listener bug');
+    });
+    const { id } = await t.jobs.add('ping', { n: 3 });
+    expect(await t.events.waitFor('completed', id)).toMatchObject({ result: 3, attempt: 1 });
+    expect(t.events.of('failed', id)).toHaveLength(0);
   });
 
   it('publishes the lifecycle of a job in order, with its timestamps', async () => {

@@ -43,6 +43,8 @@ describe('flows and chains', () => {
     });
     expect(flow.queue).toBe('totals');
     expect(flow.children.map((c) => c.queue)).toEqual(['default', 'default']);
+    const enqueued = t.events.of('enqueued').map((e) => e.jobId);
+    expect(enqueued.sort()).toEqual([flow.id, ...flow.children.map((c) => c.id)].sort());
     expect((await t.events.waitFor('completed', flow.id)).result).toBe(42);
   });
 

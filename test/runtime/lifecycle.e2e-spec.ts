@@ -64,8 +64,22 @@ describe('start and shutdown', () => {
     t = undefined;
     await app.close();
     expect(app.events.of('failed', id)).toHaveLength(0);
+    expect(app.events.of('retrying', id)).toMatchObject([{ retryDelay: 0, error: { name: 'ShutdownAbort' } }]);
     t = await createJobsApp([StepOne, StepTwo], { prefix: app.prefix, workers: false });
     expect(await t.jobs.get(id)).toMatchObject({ state: 'prioritized', attemptsMade: 0 });
+  });
+
+  it('leaves the global concurrency of a queue to the instances that work it', async () => {
+    t = await createJobsApp([StepTwo], { queues: { default: { globalConcurrency: 2 } } });
+    const producer = await createJobsApp([StepTwo], { prefix: t.prefix, workers: false }, { cleanup: false });
+    const queue = queueOf(t.prefix);
+    try {
+      expect(await queue.getGlobalConcurrency()).toBe(2);
+    } finally {
+      await producer.close();
+      await queue.close();
+      await queue.disconnect();
+    }
   });
 
   it('starts no worker on a producer-only instance; a worker instance then runs what it queued', async () => {

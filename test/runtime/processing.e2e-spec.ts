@@ -37,6 +37,14 @@ class RetryLaterJob implements JobHandler<unknown, string> {
   }
 }
 
+@JobProcessor('again-now', { attempts: 2, backoff: { type: 'fixed', delay: 5_000 } })
+class RetryNowJob implements JobHandler<unknown, string> {
+  handle(_: unknown, ctx: JobContext) {
+    if (ctx.attempt === 1) throw new RetryJobError('retry at once', -5);
+    return 'done';
+  }
+}
+
 @JobProcessor('slow', { timeout: 300, attempts: 1 })
 class SlowJob implements JobHandler<{ ms: number }, string> {
   aborted = 0;
@@ -92,6 +100,13 @@ describe('worker runtime', () => {
     expect(retry.retryDelay).toBe(700);
     const [, second] = t.events.of('active', id);
     expect(second.timestamp - retry.timestamp).toBeGreaterThanOrEqual(690);
+  });
+
+  it('retries at once when a handler asks for a negative delay, and reports no delay', async () => {
+    t = await createJobsApp([RetryNowJob]);
+    const { id } = await t.jobs.add('again-now', {}, { delay: 200 });
+    await t.events.waitFor('completed', id);
+    expect(t.events.of('retrying', id)).toMatchObject([{ retryDelay: 0, error: { message: 'retry at once' } }]);
   });
 
   it('fails an attempt that outlasts its timeout and aborts its signal', async () => {
