@@ -27,6 +27,8 @@ export {
   RetryJobError,
   JobTimeoutError,
   JobCancelledError,
+  JobDefinitionNotFoundError,
+  JobDefinitionNameTakenError,
   type PayloadFieldError,
 } from './jobs.errors.js';
 export type { JobHandler, JobHandlers, JobDataOf, JobResultOf, JobName, JobData } from './interfaces/job-handler.interface.js';
@@ -43,3 +45,19 @@ export type {
   QueueOptions,
   DefaultJobOptions,
 } from './interfaces/jobs-module-options.interface.js';
+export { JobExecution, JobDefinition, JOB_HISTORY_ENTITIES } from './history/job-history.entities.js';
+export { JOB_HISTORY_MIGRATIONS, CreateJobHistory1763856000000 } from './history/job-history.migrations.js';
+export { JobHistoryService } from './history/job-history.service.js';
+export { JobDefinitionService } from './history/job-definition.service.js';
+export { HistoryRecorder } from './history/history.recorder.js';
+export { HISTORY_DEFAULTS } from './history/history.options.js';
+export { REDACTED } from './history/redaction.js';
+export {
+  EXECUTION_STATUSES,
+  type ExecutionStatus,
+  type JobHistoryOptions,
+  type ExecutionQuery,
+  type ExecutionPage,
+  type ExecutionStats,
+  type JobDefinitionInput,
+} from './interfaces/job-history.interface.js';

@@ -16,7 +16,8 @@ import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interf
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
-import { JobRequestBuilder, type JobRequest, type StoredJobOptions } from './runtime/job-request.builder.js';
+import { JobEnqueuer } from './runtime/job-enqueuer.js';
+import { JobRequestBuilder } from './runtime/job-request.builder.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
 import { JobSchedules } from './scheduling/job-schedules.js';
 
@@ -39,6 +40,7 @@ const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-childre
 export class JobService {
   constructor(
     private readonly requests: JobRequestBuilder,
+    private readonly enqueuer: JobEnqueuer,
     private readonly queues: QueueRegistry,
     private readonly bus: JobEventBus,
     private readonly cancellation: JobCancellation,
@@ -47,30 +49,13 @@ export class JobService {
 
   /** Validates and enqueues one job. Typed by name once `JobHandlers` is augmented. */
   async add<N extends JobName>(name: N, data: JobData<N>, options?: JobAddOptions): Promise<JobHandle> {
-    const request = await this.requests.build(name, data, options);
-    const job = await this.queues.get(request.job.queue).add(name, request.data, request.opts);
-    return this.enqueued(job, request);
+    return this.enqueuer.add(await this.requests.build(name, data, options));
   }
 
   /** Validates every item before any is enqueued, then adds them per queue in one round trip each. */
   async addBulk(items: JobRequestItem[]): Promise<JobHandle[]> {
     const requests = await Promise.all(items.map((i) => this.requests.build(i.name, i.data, i.options)));
-    const byQueue = new Map<string, number[]>();
-    requests.forEach((r, index) => {
-      const indexes = byQueue.get(r.job.queue);
-      if (indexes) indexes.push(index);
-      else byQueue.set(r.job.queue, [index]);
-    });
-    const handles: JobHandle[] = new Array(items.length);
-    await Promise.all(
-      [...byQueue].map(async ([queue, indexes]) => {
-        const jobs = await this.queues
-          .get(queue)
-          .addBulk(indexes.map((i) => ({ name: requests[i].job.name, data: requests[i].data, opts: requests[i].opts })));
-        await Promise.all(jobs.map(async (job, k) => (handles[indexes[k]] = await this.enqueued(job, requests[indexes[k]]))));
-      }),
-    );
-    return handles;
+    return this.enqueuer.addBulk(requests);
   }
 
   /** Adds a tree of jobs: each parent runs once all of its children have completed. */
@@ -78,7 +63,7 @@ export class JobService {
     const tree = await this.toFlowJob(root);
     const node = await this.queues.flowProducer().add(tree);
     const toHandle = (n: typeof node): JobFlowHandle => {
-      this.publishEnqueued('enqueued', n.job);
+      this.enqueuer.publish('enqueued', n.job);
       return { id: n.job.id!, name: n.job.name, queue: n.job.queueName, children: (n.children ?? []).map(toHandle) };
     };
     return toHandle(node);
@@ -209,28 +194,6 @@ export class JobService {
       'waiting-children': counts['waiting-children'] ?? 0,
       paused,
     };
-  }
-
-  /** Reports the add as `enqueued`, or as `deduplicated` when an existing job absorbed it. */
-  private async enqueued(job: Job, request: JobRequest): Promise<JobHandle> {
-    const created = job.id === request.opts.jobId && (await this.storedByThisAdd(job, request.opts.addToken));
-    this.publishEnqueued(created ? 'enqueued' : 'deduplicated', job);
-    return { id: job.id!, name: job.name, queue: job.queueName };
-  }
-
-  /**
-   * BullMQ answers an add under an existing job id with that id and no sign that nothing was stored; the token stored
-   * with the job tells. Generated ids are never reused, and a job already removed was this add's own.
-   */
-  private async storedByThisAdd(job: Job, addToken: string | undefined): Promise<boolean> {
-    if (!addToken) return true;
-    const stored = await Job.fromId(this.queues.get(job.queueName), job.id!);
-    return !stored || (stored.opts as StoredJobOptions).addToken === addToken;
-  }
-
-  private publishEnqueued(type: 'enqueued' | 'deduplicated', job: Job): void {
-    const at = type === 'enqueued' ? job.timestamp : Date.now();
-    this.bus.publish({ type, jobId: job.id!, name: job.name, queue: job.queueName, timestamp: at, data: job.data, enqueuedAt: job.timestamp });
   }
 
   /** A child that fails for good fails its parent, rather than leaving it waiting for ever. */

@@ -24,3 +24,4 @@ export const CRON_METADATA = 'nestjs-jobs:cron';
 /** Scheduler ids say who owns them, so start-up reconciliation removes only what code declared before. */
 export const CODE_SCHEDULE_PREFIX = 'cron/';
 export const RUNTIME_SCHEDULE_PREFIX = 'schedule/';
+export const DEFINITION_SCHEDULE_PREFIX = 'definition/';

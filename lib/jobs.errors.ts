@@ -81,6 +81,19 @@ export class JobNotFoundError extends JobsError {
   }
 }
 
+export class JobDefinitionNotFoundError extends JobsError {
+  constructor(readonly definitionId: string) {
+    super('JOB_DEFINITION_NOT_FOUND', `No job definition with id "${definitionId}".`);
+  }
+}
+
+/** Definition names are unique: they are what people search for and schedule by. */
+export class JobDefinitionNameTakenError extends JobsError {
+  constructor(readonly definitionName: string) {
+    super('JOB_DEFINITION_NAME_TAKEN', `A job definition named "${definitionName}" exists already.`);
+  }
+}
+
 export class JobStateError extends JobsError {
   constructor(jobId: string, state: string, action: string) {
     super('JOB_STATE', `Job "${jobId}" is ${state}; cannot ${action} it.`);

@@ -12,6 +12,7 @@ import { JobService } from './job.service.js';
 import { ActiveJobs } from './runtime/active-jobs.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
+import { JobEnqueuer } from './runtime/job-enqueuer.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
 import { JobRequestBuilder } from './runtime/job-request.builder.js';
 import { JobRunner } from './runtime/job-runner.js';
@@ -37,6 +38,7 @@ import { LocalCronRunner } from './scheduling/local-cron.runner.js';
     QueueRegistry,
     ActiveJobs,
     JobRequestBuilder,
+    JobEnqueuer,
     JobRunner,
     WorkerHost,
     JobCancellation,

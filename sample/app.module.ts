@@ -1,5 +1,9 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Injectable, Logger, Module } from '@nestjs/common';
-import { JobsModule, OnJobEvent, type JobEvent } from 'nestjs-jobs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JOB_HISTORY_MIGRATIONS, JobsModule, OnJobEvent, type JobEvent } from 'nestjs-jobs';
+import { HistoryController } from './history.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { Maintenance } from './maintenance.service.js';
 import { SchedulesController } from './schedules.controller.js';
@@ -21,14 +25,23 @@ class JobLog {
 
 @Module({
   imports: [
+    // The host's own database; the module's migrations create its two tables on start.
+    TypeOrmModule.forRoot({
+      type: 'better-sqlite3',
+      database: process.env.HISTORY_DB ?? join(tmpdir(), 'nestjs-jobs-sample.sqlite'),
+      autoLoadEntities: true,
+      migrations: JOB_HISTORY_MIGRATIONS,
+      migrationsRun: true,
+    }),
     JobsModule.forRoot({
       connection: { redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
       prefix: process.env.JOBS_PREFIX ?? 'sample',
       queues: { default: { concurrency: 5 }, reports: { concurrency: 2 } },
       shutdownTimeout: 5_000,
+      history: { retentionDays: 14, redact: ['password', 'apiKey'] },
     }),
   ],
-  controllers: [JobsController, SchedulesController],
+  controllers: [JobsController, SchedulesController, HistoryController],
   providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog, Maintenance],
 })
 export class AppModule {}

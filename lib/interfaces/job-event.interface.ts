@@ -3,6 +3,7 @@ export const JOB_EVENT_TYPES = [
   'deduplicated',
   'active',
   'progress',
+  'log',
   'completed',
   'failed',
   'retrying',
@@ -38,6 +39,12 @@ export interface JobEvent {
   enqueuedAt?: number;
   startedAt?: number;
   finishedAt?: number;
+  /** For `log`: the line a handler wrote with `ctx.log`. */
+  log?: string;
+  /** Scheduler id of a scheduled run: `cron/<name>`, `schedule/<id>`, `definition/<name>`. */
+  schedule?: string;
+  /** Id of the `JobDefinition` the job was made from. */
+  definitionId?: string;
 }
 
 export interface JobEventFilter {

@@ -56,8 +56,11 @@ export interface ScheduleInfo {
   /** Job name of its runs. */
   name: string;
   queue: string;
-  /** `code`: declared with `@Cron`; `runtime`: made by `JobService.schedule`; `external`: made outside this module. */
-  origin: 'code' | 'runtime' | 'external';
+  /**
+   * `code`: declared with `@Cron`; `runtime`: made by `JobService.schedule`; `definition`: a `JobDefinition`'s (its id
+   * is the definition's id); `external`: made outside this module.
+   */
+  origin: 'code' | 'runtime' | 'definition' | 'external';
   /** `false` for a local `@Cron({ distributed: false })`, which runs on every instance. */
   distributed: boolean;
   cron?: string;

@@ -40,6 +40,7 @@ export class RunningJobContext<TData> implements JobContext<TData> {
 
   async log(line: string): Promise<void> {
     await this.job.log(line);
+    this.bus.publish({ type: 'log', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), log: line, attempt: this.attempt });
   }
 
   async childResults<T = unknown>(): Promise<Record<string, T>> {

@@ -20,10 +20,10 @@ import { normalizeBackoff, toBullBackoff } from './backoff.js';
 import { toBullPriority } from './priority.js';
 
 /**
- * BullMQ keeps unknown option keys with the job, so the per-job timeout travels with it, and so does the token that
- * tells whether an add under a caller's job id created the job or found it there.
+ * BullMQ keeps unknown option keys with the job, so the per-job timeout travels with it, and so do the token that
+ * tells whether an add under a caller's job id created the job or found it there, and the definition it came from.
  */
-export type StoredJobOptions = JobsOptions & { timeout?: number; addToken?: string };
+export type StoredJobOptions = JobsOptions & { timeout?: number; addToken?: string; definitionId?: string };
 
 export interface JobRequest {
   job: RegisteredJob;

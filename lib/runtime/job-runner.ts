@@ -5,6 +5,7 @@ import { JobTimeoutError, ShutdownAbort, UnrecoverableJobError } from '../jobs.e
 import { JobRegistry } from '../discovery/job-registry.js';
 import { ActiveJobs } from './active-jobs.js';
 import { RunningJobContext } from './job-context.js';
+import { jobOrigin } from './job-origin.js';
 import { JobEventBus } from './job-event-bus.js';
 import type { StoredJobOptions } from './job-request.builder.js';
 import { untilAborted } from './until-aborted.js';
@@ -44,6 +45,7 @@ export class JobRunner {
         data: job.data,
         enqueuedAt: job.timestamp,
         startedAt: job.processedOn ?? Date.now(),
+        ...jobOrigin(job),
       });
       const work = Promise.resolve().then(() => {
         controller.signal.throwIfAborted();
@@ -80,6 +82,7 @@ export class JobRunner {
       retryDelay: 0,
       enqueuedAt: job.timestamp,
       startedAt: job.processedOn,
+      ...jobOrigin(job),
     });
   }
 }

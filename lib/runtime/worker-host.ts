@@ -10,6 +10,7 @@ import { ActiveJobs } from './active-jobs.js';
 import { computeBackoff } from './backoff.js';
 import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event-bus.js';
+import { jobOrigin } from './job-origin.js';
 import { JobRunner } from './job-runner.js';
 import { QueueRegistry } from './queue-registry.js';
 import { within } from './within.js';
@@ -118,6 +119,7 @@ export class WorkerHost {
       data: job.data,
       enqueuedAt: job.timestamp,
       startedAt: job.processedOn,
+      ...jobOrigin(job),
     };
   }
 

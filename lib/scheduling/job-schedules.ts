@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { JobSchedulerJson } from 'bullmq';
-import { CODE_SCHEDULE_PREFIX, RUNTIME_SCHEDULE_PREFIX } from '../jobs.constants.js';
+import { CODE_SCHEDULE_PREFIX, DEFINITION_SCHEDULE_PREFIX, RUNTIME_SCHEDULE_PREFIX } from '../jobs.constants.js';
 import { InvalidJobOptionsError } from '../jobs.errors.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
-import { JobRequestBuilder } from '../runtime/job-request.builder.js';
+import { JobRequestBuilder, type StoredJobOptions } from '../runtime/job-request.builder.js';
 import { QueueRegistry } from '../runtime/queue-registry.js';
 import { CronRegistry, type DeclaredCron } from './cron.registry.js';
 import { cronProblem, nextCronRuns } from './cron-expression.js';
 import { scheduleTimingProblem } from './schedule-timing.js';
 
-const originOf = (id: string): ScheduleInfo['origin'] =>
-  id.startsWith(CODE_SCHEDULE_PREFIX) ? 'code' : id.startsWith(RUNTIME_SCHEDULE_PREFIX) ? 'runtime' : 'external';
+const PREFIXES: Array<[string, ScheduleInfo['origin']]> = [
+  [CODE_SCHEDULE_PREFIX, 'code'],
+  [RUNTIME_SCHEDULE_PREFIX, 'runtime'],
+  [DEFINITION_SCHEDULE_PREFIX, 'definition'],
+];
+const ownerOf = (id: string): [string, ScheduleInfo['origin']] => PREFIXES.find(([prefix]) => id.startsWith(prefix)) ?? ['', 'external'];
+const originOf = (id: string) => ownerOf(id)[1];
 const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);
 
 /**
@@ -46,12 +51,33 @@ export class JobSchedules {
     if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
       throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
     }
-    const problem = options.cron !== undefined ? cronProblem(options.cron, options.timeZone) : undefined;
-    if (problem) throw new InvalidJobOptionsError(problem.startsWith('unknown time zone') ? 'timeZone' : 'cron', `${JSON.stringify(options.cron)}: ${problem}.`);
+    checkCron(options.cron, options.timeZone);
     const timing = scheduleTimingProblem(options);
     if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
     await this.upsert(RUNTIME_SCHEDULE_PREFIX + id, jobName, options);
     return (await this.list()).find((s) => s.origin === 'runtime' && s.id === id)!;
+  }
+
+  /** Schedules the runs of a job definition (see `JobDefinitionService`), which owns every `definition/` scheduler. */
+  async scheduleDefinition(definitionId: string, jobName: string, options: ScheduleOptions): Promise<void> {
+    await this.upsert(DEFINITION_SCHEDULE_PREFIX + definitionId, jobName, options, { definitionId });
+  }
+
+  async unscheduleDefinition(definitionId: string): Promise<void> {
+    await Promise.all(this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(DEFINITION_SCHEDULE_PREFIX + definitionId)));
+  }
+
+  /** Removes the schedulers of definitions not in `keep` (all of them when omitted); returns the ids it removed. */
+  async unscheduleDefinitions(keep: ReadonlySet<string> = new Set()): Promise<string[]> {
+    const removed: string[] = [];
+    for (const queueName of this.queues.names()) {
+      const queue = this.queues.get(queueName);
+      for (const { key } of await queue.getJobSchedulers()) {
+        const id = key.slice(DEFINITION_SCHEDULE_PREFIX.length);
+        if (originOf(key) === 'definition' && !keep.has(id) && (await queue.removeJobScheduler(key))) removed.push(id);
+      }
+    }
+    return removed;
   }
 
   /** Removes a run-time schedule; returns whether one existed. */
@@ -69,7 +95,7 @@ export class JobSchedules {
     return [...perQueue.flat(), ...local].sort((a, b) => (a.next?.getTime() ?? Infinity) - (b.next?.getTime() ?? Infinity));
   }
 
-  private async upsert(schedulerId: string, jobName: string, o: ScheduleOptions): Promise<void> {
+  private async upsert(schedulerId: string, jobName: string, o: ScheduleOptions, origin: Pick<StoredJobOptions, 'definitionId'> = {}): Promise<void> {
     const { job, data, opts } = await this.requests.build(jobName, o.data ?? {}, {
       attempts: o.attempts,
       backoff: o.backoff,
@@ -83,13 +109,12 @@ export class JobSchedules {
       .upsertJobScheduler(
         schedulerId,
         { pattern: o.cron, every: o.every, tz: o.timeZone, startDate: o.startDate, endDate: o.endDate, limit: o.limit },
-        { name: jobName, data, opts: template },
+        { name: jobName, data, opts: { ...template, ...origin } },
       );
   }
 
   private toInfo(queue: string, s: JobSchedulerJson): ScheduleInfo {
-    const origin = originOf(s.key);
-    const prefix = origin === 'code' ? CODE_SCHEDULE_PREFIX : origin === 'runtime' ? RUNTIME_SCHEDULE_PREFIX : '';
+    const [prefix, origin] = ownerOf(s.key);
     return {
       id: s.key.slice(prefix.length),
       name: s.name,
@@ -125,4 +150,10 @@ export class JobSchedules {
       endDate: c.options.endDate,
     };
   }
+}
+
+/** Refuses an invalid expression or time zone, naming which of the two is at fault. */
+export function checkCron(cron: string | undefined, timeZone: string | undefined): void {
+  const problem = cron !== undefined ? cronProblem(cron, timeZone) : undefined;
+  if (problem) throw new InvalidJobOptionsError(problem.startsWith('unknown time zone') ? 'timeZone' : 'cron', `${JSON.stringify(cron)}: ${problem}.`);
 }

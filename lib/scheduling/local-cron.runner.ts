@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { JOBS_OPTIONS } from '../jobs.constants.js';
+import { CODE_SCHEDULE_PREFIX, JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobTimeoutError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
@@ -71,7 +71,8 @@ export class LocalCronRunner {
     const timeout = cron.options.timeout;
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
     const ctx = new LocalJobContext(id, cron.name, LOCAL_QUEUE, cron.options.data, controller.signal, this.bus);
-    const base = { jobId: id, name: cron.name, queue: LOCAL_QUEUE, attempt: 1, maxAttempts: 1, data: cron.options.data, startedAt: now };
+    const schedule = CODE_SCHEDULE_PREFIX + cron.name;
+    const base = { jobId: id, name: cron.name, queue: LOCAL_QUEUE, attempt: 1, maxAttempts: 1, data: cron.options.data, startedAt: now, schedule };
     this.busy.add(cron.name);
     try {
       this.publish({ ...base, type: 'active' });

@@ -25,6 +25,7 @@ export class LocalJobContext<TData> implements JobContext<TData> {
 
   async log(line: string): Promise<void> {
     this.logger.log(line);
+    this.bus.publish({ type: 'log', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), log: line, attempt: 1 });
   }
 
   async childResults<T>(): Promise<Record<string, T>> {

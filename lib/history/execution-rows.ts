@@ -1,0 +1,107 @@
+import type { JobEvent } from '../interfaces/job-event.interface.js';
+import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
+import type { JobExecution } from './entities/job-execution.entity.js';
+import { redact } from './redaction.js';
+
+export type ExecutionRow = Omit<JobExecution, 'id'>;
+
+const FINAL: Partial<Record<JobEvent['type'], ExecutionStatus>> = {
+  completed: 'completed',
+  retrying: 'retrying',
+  failed: 'failed',
+  timeout: 'timeout',
+  cancelled: 'cancelled',
+};
+const MAX_LOG_LINE = 2_000;
+
+export const rowKey = (r: { queue: string; jobId: string; attempt: number }) => `${r.queue}\u0000${r.jobId}\u0000${r.attempt}`;
+const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+
+export interface RowSettings {
+  redact: ReadonlySet<string>;
+  maxLogLines: number;
+  workerHost: string;
+  workerPid: number;
+}
+
+/**
+ * Turns lifecycle events into execution rows, one per attempt. The row of an attempt that runs here is kept until it
+ * ends, so progress and log lines only change it in memory and the final write carries everything.
+ */
+export class ExecutionRows {
+  private readonly open = new Map<string, ExecutionRow>();
+
+  constructor(private readonly settings: RowSettings) {}
+
+  /** Returns the row to write when the event starts or ends an attempt; progress and log lines amend a row in place. */
+  apply(event: JobEvent): ExecutionRow | undefined {
+    if (event.type === 'active') {
+      const row = this.newRow(event, 'running', true);
+      this.open.set(rowKey(row), row);
+      return row;
+    }
+    if (event.type === 'progress' || event.type === 'log') {
+      const row = this.open.get(rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 }));
+      if (row && event.type === 'progress') row.progress = redact(event.progress, this.settings.redact) as number | object;
+      if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines) row.logs.push(event.log!.slice(0, MAX_LOG_LINE));
+      return undefined;
+    }
+    if (event.type === 'stalled') return this.stalled(event);
+    const status = FINAL[event.type];
+    if (!status) return undefined;
+    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 });
+    const row = this.open.get(key) ?? this.newRow(event, status, false);
+    this.open.delete(key);
+    row.status = status;
+    row.finishedAt = new Date(event.finishedAt ?? event.timestamp);
+    row.durationMs = row.startedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null;
+    if (event.type === 'completed') row.result = redact(event.result, this.settings.redact) ?? null;
+    if (event.error) {
+      row.errorMessage = event.error.message;
+      row.errorStack = event.error.stack ?? null;
+    }
+    return row;
+  }
+
+  get running(): number {
+    return this.open.size;
+  }
+
+  /** BullMQ found the attempt's worker gone and put the job back: the attempt that was running ended without result. */
+  private stalled(event: JobEvent): ExecutionRow | undefined {
+    if (!event.name) return undefined;
+    const attempt = (event.attempt ?? 0) + 1;
+    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt });
+    const row = this.open.get(key) ?? { ...this.newRow({ ...event, attempt }, 'retrying', false) };
+    this.open.delete(key);
+    row.status = 'retrying';
+    row.finishedAt = new Date(event.timestamp);
+    row.errorMessage = 'The worker running this attempt stopped responding; the job went back to its queue.';
+    return row;
+  }
+
+  private newRow(event: JobEvent, status: ExecutionStatus, ranHere: boolean): ExecutionRow {
+    return {
+      jobId: event.jobId,
+      queue: event.queue,
+      name: event.name,
+      status,
+      attempt: event.attempt ?? 0,
+      maxAttempts: event.maxAttempts ?? 1,
+      data: redact(event.data, this.settings.redact) ?? null,
+      result: null,
+      errorMessage: null,
+      errorStack: null,
+      progress: null,
+      logs: null,
+      enqueuedAt: date(event.enqueuedAt),
+      startedAt: date(event.startedAt),
+      finishedAt: null,
+      durationMs: null,
+      workerHost: ranHere ? this.settings.workerHost : null,
+      workerPid: ranHere ? this.settings.workerPid : null,
+      schedule: event.schedule ?? null,
+      definitionId: event.definitionId ?? null,
+    };
+  }
+}

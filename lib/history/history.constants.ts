@@ -1,0 +1,4 @@
+export const HISTORY_OPTIONS = Symbol('nestjs-jobs:history-options');
+export const EXECUTION_REPOSITORY = Symbol('nestjs-jobs:execution-repository');
+export const DEFINITION_REPOSITORY = Symbol('nestjs-jobs:definition-repository');
+export const RETENTION_CRON = 'jobs.history.retention';

@@ -1,0 +1,40 @@
+import { JobsConfigurationError } from '../jobs.errors.js';
+import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
+
+export type ResolvedHistoryOptions = Required<Omit<JobHistoryOptions, 'dataSource' | 'keepPerName' | 'enabled'>> & {
+  dataSource?: string;
+  keepPerName?: number;
+};
+
+export const HISTORY_DEFAULTS = {
+  retentionDays: 30,
+  batchSize: 200,
+  flushInterval: 1_000,
+  bufferSize: 10_000,
+  maxLogLines: 50,
+  flushTimeout: 5_000,
+};
+
+/** Whether the module is asked to record history; decides the module's shape, so it reads the static extras. */
+export const historyEnabled = (history: JobHistoryOptions | boolean | undefined): history is JobHistoryOptions | true =>
+  history === true || (typeof history === 'object' && history !== null && history.enabled !== false);
+
+function check(option: keyof JobHistoryOptions, value: unknown, ok: boolean, expected: string): void {
+  if (!ok) throw new JobsConfigurationError(`JobsModule option "history.${option}" must be ${expected}; got ${JSON.stringify(value)}.`);
+}
+
+export function resolveHistoryOptions(history: JobHistoryOptions | true): ResolvedHistoryOptions {
+  const o = history === true ? {} : history;
+  const resolved = { ...HISTORY_DEFAULTS, redact: [] as string[], ...o };
+  const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
+  check('retentionDays', resolved.retentionDays, isInt(resolved.retentionDays, 0), 'a non-negative integer (0 keeps executions for ever)');
+  for (const key of ['batchSize', 'flushInterval', 'bufferSize', 'flushTimeout'] as const) {
+    check(key, resolved[key], isInt(resolved[key], 1), 'a positive integer');
+  }
+  check('maxLogLines', resolved.maxLogLines, isInt(resolved.maxLogLines, 0), 'a non-negative integer');
+  check('keepPerName', o.keepPerName, o.keepPerName === undefined || isInt(o.keepPerName, 1), 'a positive integer');
+  check('redact', o.redact, Array.isArray(resolved.redact) && resolved.redact.every((k) => typeof k === 'string' && k), 'a list of non-empty strings');
+  check('dataSource', o.dataSource, o.dataSource === undefined || (typeof o.dataSource === 'string' && !!o.dataSource), 'a DataSource name');
+  const { enabled: _enabled, ...rest } = resolved;
+  return rest;
+}

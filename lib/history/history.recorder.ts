@@ -1,0 +1,131 @@
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { QueryDeepPartialEntity, Repository } from 'typeorm';
+import { JobEventBus } from '../runtime/job-event-bus.js';
+import type { JobExecution } from './entities/job-execution.entity.js';
+import { ExecutionRows, rowKey, type ExecutionRow } from './execution-rows.js';
+import { EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
+import type { ResolvedHistoryOptions } from './history.options.js';
+import { redactionKeys } from './redaction.js';
+
+const CONFLICT_PATHS = ['queue', 'jobId', 'attempt'];
+const MAX_RETRY_DELAY = 30_000;
+
+/**
+ * Writes the lifecycle stream to `job_executions` in batches, off the job's path. Each write is an upsert keyed by
+ * (queue, job id, attempt), so a batch retried after an outage never duplicates a row. While the database cannot be
+ * written, rows wait in a bounded buffer and writes retry with backoff; the outage is logged once, with counts.
+ */
+@Injectable()
+export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobsModule');
+  private readonly rows: ExecutionRows;
+  private readonly pending = new Map<string, ExecutionRow>();
+  private unsubscribe?: () => void;
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private failures = 0;
+  private dropped = 0;
+  private closed = false;
+
+  constructor(
+    @Inject(EXECUTION_REPOSITORY) private readonly executions: Repository<JobExecution>,
+    private readonly bus: JobEventBus,
+    @Inject(HISTORY_OPTIONS) private readonly options: ResolvedHistoryOptions,
+  ) {
+    this.rows = new ExecutionRows({
+      redact: redactionKeys(options.redact),
+      maxLogLines: options.maxLogLines,
+      workerHost: hostname(),
+      workerPid: process.pid,
+    });
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.subscribe({ event: '*' }, (event) => {
+      const row = this.rows.apply(event);
+      if (row) this.hold(row);
+    });
+  }
+
+  /** Rows waiting to be written. */
+  get backlog(): number {
+    return this.pending.size;
+  }
+
+  /** Writes every waiting row now; resolves once they are written or the write failed (they then wait for the next). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return (this.flushing ??= this.writePending().finally(() => (this.flushing = undefined)));
+  }
+
+  /** Runs after the workers have stopped, before the host's DataSource closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    const deadline = Date.now() + this.options.flushTimeout;
+    await this.flush();
+    while (this.pending.size && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
+      await this.flush();
+    }
+    clearTimeout(this.timer);
+    if (this.pending.size) this.logger.error(`${this.pending.size} job history row(s) could not be written before shutdown and are lost.`);
+  }
+
+  private hold(row: ExecutionRow): void {
+    const key = rowKey(row);
+    if (!this.pending.has(key) && this.pending.size >= this.options.bufferSize) {
+      if (this.dropped++ === 0) {
+        this.logger.error(`Job history buffer is full (${this.options.bufferSize} rows): new executions are not recorded until the database accepts writes again.`);
+      }
+      return;
+    }
+    this.pending.set(key, row);
+    // While writes fail, the backoff timer alone decides when to try again.
+    if (this.failures > 0) return;
+    if (this.pending.size >= this.options.batchSize) void this.flush();
+    else this.schedule(this.options.flushInterval);
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delay);
+  }
+
+  private async writePending(): Promise<void> {
+    while (this.pending.size) {
+      const batch = [...this.pending].slice(0, this.options.batchSize);
+      for (const [key] of batch) this.pending.delete(key);
+      try {
+        // Snapshots: an open row may still change (progress, logs) while the statement is on its way.
+        await this.executions.upsert(batch.map(([, row]) => ({ ...row })) as QueryDeepPartialEntity<JobExecution>[], { conflictPaths: CONFLICT_PATHS });
+      } catch (err) {
+        for (const [key, row] of batch) if (!this.pending.has(key)) this.pending.set(key, row);
+        this.failed(err as Error);
+        return;
+      }
+      this.written();
+    }
+  }
+
+  private failed(err: Error): void {
+    if (this.failures++ === 0) {
+      this.logger.error(`Job history database cannot be written (${err.message}); ${this.pending.size} row(s) held, retrying.`);
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.schedule(Math.min(MAX_RETRY_DELAY, 500 * 2 ** (this.failures - 1)));
+  }
+
+  private written(): void {
+    if (this.failures === 0) return;
+    const lost = this.dropped ? `; ${this.dropped} execution(s) were not recorded while the buffer was full` : '';
+    this.logger.log(`Job history database is written again after ${this.failures} failed write(s)${lost}.`);
+    this.failures = this.dropped = 0;
+  }
+}

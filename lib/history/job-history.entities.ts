@@ -1,0 +1,7 @@
+import { JobDefinition } from './entities/job-definition.entity.js';
+import { JobExecution } from './entities/job-execution.entity.js';
+
+export { JobDefinition, JobExecution };
+
+/** Every entity of the module, for a host DataSource's `entities` (or let `autoLoadEntities` pick them up). */
+export const JOB_HISTORY_ENTITIES = [JobExecution, JobDefinition];

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Job } from 'bullmq';
+import type { JobHandle } from '../interfaces/job-info.interface.js';
+import { JobEventBus } from './job-event-bus.js';
+import type { JobRequest, StoredJobOptions } from './job-request.builder.js';
+import { QueueRegistry } from './queue-registry.js';
+
+/** Puts validated requests on their queues and reports each add as `enqueued`, or `deduplicated` when nothing was added. */
+@Injectable()
+export class JobEnqueuer {
+  constructor(
+    private readonly queues: QueueRegistry,
+    private readonly bus: JobEventBus,
+  ) {}
+
+  async add(request: JobRequest): Promise<JobHandle> {
+    const job = await this.queues.get(request.job.queue).add(request.job.name, request.data, request.opts);
+    return this.enqueued(job, request);
+  }
+
+  /** Adds per queue in one round trip each; handles come back in the order of `requests`. */
+  async addBulk(requests: JobRequest[]): Promise<JobHandle[]> {
+    const byQueue = new Map<string, number[]>();
+    requests.forEach((r, index) => {
+      const indexes = byQueue.get(r.job.queue);
+      if (indexes) indexes.push(index);
+      else byQueue.set(r.job.queue, [index]);
+    });
+    const handles: JobHandle[] = new Array(requests.length);
+    await Promise.all(
+      [...byQueue].map(async ([queue, indexes]) => {
+        const jobs = await this.queues
+          .get(queue)
+          .addBulk(indexes.map((i) => ({ name: requests[i].job.name, data: requests[i].data, opts: requests[i].opts })));
+        await Promise.all(jobs.map(async (job, k) => (handles[indexes[k]] = await this.enqueued(job, requests[indexes[k]]))));
+      }),
+    );
+    return handles;
+  }
+
+  publish(type: 'enqueued' | 'deduplicated', job: Job): void {
+    const at = type === 'enqueued' ? job.timestamp : Date.now();
+    this.bus.publish({ type, jobId: job.id!, name: job.name, queue: job.queueName, timestamp: at, data: job.data, enqueuedAt: job.timestamp });
+  }
+
+  private async enqueued(job: Job, request: JobRequest): Promise<JobHandle> {
+    const created = job.id === request.opts.jobId && (await this.storedByThisAdd(job, request.opts.addToken));
+    this.publish(created ? 'enqueued' : 'deduplicated', job);
+    return { id: job.id!, name: job.name, queue: job.queueName };
+  }
+
+  /**
+   * BullMQ answers an add under an existing job id with that id and no sign that nothing was stored; the token stored
+   * with the job tells. Generated ids are never reused, and a job already removed was this add's own.
+   */
+  private async storedByThisAdd(job: Job, addToken: string | undefined): Promise<boolean> {
+    if (!addToken) return true;
+    const stored = await Job.fromId(this.queues.get(job.queueName), job.id!);
+    return !stored || (stored.opts as StoredJobOptions).addToken === addToken;
+  }
+}
