@@ -18,6 +18,7 @@ import {
   type JobContext,
   type JobHandler,
 } from '../../lib/index.js';
+import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
 import { work } from '../support/sleep.js';
@@ -200,6 +201,18 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
     expect((await h.jobs.listSchedules()).some((s) => s.origin === 'definition')).toBe(false);
     await expect(h.definitions.create({ name: 'bad', handler: 'nope' })).rejects.toMatchObject({ code: 'JOB_UNKNOWN' });
     await expect(h.definitions.create({ name: 'bad', handler: 'h.ok', cron: 'every tuesday' })).rejects.toMatchObject({ option: 'cron' });
+  });
+
+  it('reconciles definition schedulers with the table at start-up', async () => {
+    const definition = await h.definitions.create({ name: `nightly-${kind}`, handler: 'h.ok', cron: '0 2 * * *' });
+    // Another instance deleted one definition's scheduler and left a scheduler whose row is gone.
+    const defaultQueue = h.app.get(QueueRegistry).get('default');
+    await defaultQueue.removeJobScheduler(`definition/${definition.id}`);
+    await defaultQueue.upsertJobScheduler('definition/deleted-elsewhere', { pattern: '0 4 * * *' }, { name: 'h.ok', data: {} });
+    await h.definitions.onApplicationBootstrap();
+    const ids = (await h.jobs.listSchedules()).filter((s) => s.origin === 'definition').map((s) => s.id);
+    expect(ids).toEqual([definition.id]);
+    await h.definitions.remove(definition.id);
   });
 
   it('finds executions page by page, and reports counts and durations', async () => {
