@@ -1,8 +1,30 @@
 import { afterEach, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobEventBus, JobExecution, HISTORY_DEFAULTS } from '../../lib/index.js';
+import {
+  HistoryRecorder,
+  JOB_HISTORY_ENTITIES,
+  JOB_HISTORY_MIGRATIONS,
+  JobEventBus,
+  JobExecution,
+  JobProcessor,
+  JobService,
+  JobsModule,
+  HISTORY_DEFAULTS,
+  type JobHandler,
+} from '../../lib/index.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
+import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import { EventLog } from '../support/wait.js';
+
+@JobProcessor('r.quick')
+class QuickJob implements JobHandler<unknown, string> {
+  handle() {
+    return 'done';
+  }
+}
 
 if (!process.env.JOBS_TEST_LOGS) Logger.overrideLogger(false);
 
@@ -11,6 +33,7 @@ let dataSource: DataSource | undefined;
 afterEach(async () => {
   await dataSource?.destroy();
   await db?.drop();
+  dataSource = db = undefined;
 });
 
 it('holds at most bufferSize rows while the database is unreachable, and writes those once it is back', async () => {
@@ -34,4 +57,26 @@ it('holds at most bufferSize rows while the database is unreachable, and writes 
   const rows = await dataSource.getRepository(JobExecution).find({ order: { jobId: 'ASC' } });
   expect(rows.map((r) => r.jobId)).toEqual(['a', 'b', 'c']);
   await recorder.beforeApplicationShutdown();
+});
+
+it('writes the rows still waiting when the application shuts down', async () => {
+  db = await DATABASES.sqlite();
+  const prefix = uniquePrefix('rec');
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never),
+      JobsModule.forRoot({ connection: { redis: REDIS_URL }, prefix, history: { flushInterval: 600_000, batchSize: 1_000 } }),
+    ],
+    providers: [QuickJob],
+  }).compile();
+  const events = new EventLog(moduleRef.get(JobEventBus));
+  await moduleRef.init();
+  const { id } = await moduleRef.get(JobService).add('r.quick', {});
+  await events.waitFor('completed', id);
+  expect(moduleRef.get(HistoryRecorder).backlog).toBe(1);
+  await moduleRef.close();
+  events.stop();
+  await deletePrefix(prefix);
+  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES } as never).initialize();
+  expect(await dataSource.getRepository(JobExecution).findBy({ jobId: id })).toMatchObject([{ status: 'completed', result: 'done' }]);
 });
