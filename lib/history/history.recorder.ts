@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { QueryDeepPartialEntity, Repository } from 'typeorm';
 import { JobEventBus } from '../runtime/job-event-bus.js';
+import { within } from '../runtime/within.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
 import { ExecutionRows, rowKey, type ExecutionRow } from './execution-rows.js';
 import { EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
@@ -65,10 +66,9 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
     this.closed = true;
     this.unsubscribe?.();
     const deadline = Date.now() + this.options.flushTimeout;
-    await this.flush();
-    while (this.pending.size && Date.now() < deadline) {
+    // A write to an unreachable database may hang; shutdown waits for it no longer than flushTimeout.
+    while (this.pending.size && (await within(this.flush(), deadline - Date.now())) && this.pending.size && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
-      await this.flush();
     }
     clearTimeout(this.timer);
     if (this.pending.size) this.logger.error(`${this.pending.size} job history row(s) could not be written before shutdown and are lost.`);
@@ -102,15 +102,55 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
       const batch = [...this.pending].slice(0, this.options.batchSize);
       for (const [key] of batch) this.pending.delete(key);
       try {
-        // Snapshots: an open row may still change (progress, logs) while the statement is on its way.
-        await this.executions.upsert(batch.map(([, row]) => ({ ...row })) as QueryDeepPartialEntity<JobExecution>[], { conflictPaths: CONFLICT_PATHS });
+        await this.write(batch.map(([, row]) => row));
       } catch (err) {
+        // The database answers yet refused the batch: some rows may be ones it will never take.
+        if ((await this.reachable()) && (await this.writeOneByOne(batch))) {
+          this.written();
+          continue;
+        }
         for (const [key, row] of batch) if (!this.pending.has(key)) this.pending.set(key, row);
         this.failed(err as Error);
         return;
       }
       this.written();
     }
+  }
+
+  private async write(rows: ExecutionRow[]): Promise<void> {
+    // Snapshots: an open row may still change (progress, logs) while the statement is on its way.
+    const values = rows.map((row) => ({ ...row })) as QueryDeepPartialEntity<JobExecution>[];
+    await this.executions.upsert(values, { conflictPaths: CONFLICT_PATHS });
+  }
+
+  private reachable(): Promise<boolean> {
+    return this.executions.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Writes rows singly. Only once one of them is written is a row that fails taken to be one the database refuses
+   * for good, and dropped; until then failures count as an outage (false is returned and nothing is dropped).
+   */
+  private async writeOneByOne(batch: Array<[string, ExecutionRow]>): Promise<boolean> {
+    const refused: Array<[ExecutionRow, Error]> = [];
+    let written = 0;
+    for (const [, row] of batch) {
+      if (!written && refused.length >= 3) return false;
+      try {
+        await this.write([row]);
+        written++;
+      } catch (err) {
+        refused.push([row, err as Error]);
+      }
+    }
+    if (!written) return false;
+    for (const [row, err] of refused) {
+      this.logger.error(`Job history row of ${row.name}#${row.jobId} (attempt ${row.attempt}) was refused by the database and is dropped: ${err.message}`);
+    }
+    return true;
   }
 
   private failed(err: Error): void {

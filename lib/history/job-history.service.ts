@@ -84,7 +84,9 @@ export class JobHistoryService {
       .offset(Math.ceil(0.95 * Number(n)) - 1)
       .limit(1)
       .getRawOne<{ duration: string | number }>();
-    return { total, byStatus, meanDurationMs: Math.round(Number(mean)), p95DurationMs: Number(p95!.duration) };
+    const meanDurationMs = Math.round(Number(mean));
+    // Rows pruned between the two reads leave no row at that rank.
+    return p95 ? { total, byStatus, meanDurationMs, p95DurationMs: Number(p95.duration) } : { total, byStatus, meanDurationMs };
   }
 
   /** Deletes executions past `retentionDays`, and beyond the newest `keepPerName` per job name; returns how many. */

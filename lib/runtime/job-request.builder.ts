@@ -100,8 +100,8 @@ export class JobRequestBuilder {
   private toStoredOptions(job: RegisteredJob, o: JobAddOptions): StoredJobOptions {
     const opts: StoredJobOptions = { ...job.baseOptions, jobId: o.jobId ?? randomUUID() };
     if (o.jobId !== undefined) opts.addToken = randomUUID();
-    if (o.jobId !== undefined && (typeof o.jobId !== 'string' || !o.jobId || o.jobId.includes(':') || /^\d+$/.test(o.jobId))) {
-      throw new InvalidJobOptionsError('jobId', `must be a non-empty string without ":" that is not a plain integer; got ${JSON.stringify(o.jobId)}.`);
+    if (o.jobId !== undefined && (typeof o.jobId !== 'string' || !o.jobId || o.jobId.length > 255 || o.jobId.includes(':') || /^\d+$/.test(o.jobId))) {
+      throw new InvalidJobOptionsError('jobId', `must be a string of 1 to 255 characters without ":" that is not a plain integer; got ${JSON.stringify(o.jobId)}.`);
     }
     if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
     if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');

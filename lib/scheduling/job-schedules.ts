@@ -60,7 +60,10 @@ export class JobSchedules {
 
   /** Schedules the runs of a job definition (see `JobDefinitionService`), which owns every `definition/` scheduler. */
   async scheduleDefinition(definitionId: string, jobName: string, options: ScheduleOptions): Promise<void> {
-    await this.upsert(DEFINITION_SCHEDULE_PREFIX + definitionId, jobName, options, { definitionId });
+    const queue = await this.upsert(DEFINITION_SCHEDULE_PREFIX + definitionId, jobName, options, { definitionId });
+    // Its handler may have moved it from another queue.
+    const others = this.queues.names().filter((q) => q !== queue);
+    await Promise.all(others.map((q) => this.queues.get(q).removeJobScheduler(DEFINITION_SCHEDULE_PREFIX + definitionId)));
   }
 
   async unscheduleDefinition(definitionId: string): Promise<void> {
@@ -95,7 +98,8 @@ export class JobSchedules {
     return [...perQueue.flat(), ...local].sort((a, b) => (a.next?.getTime() ?? Infinity) - (b.next?.getTime() ?? Infinity));
   }
 
-  private async upsert(schedulerId: string, jobName: string, o: ScheduleOptions, origin: Pick<StoredJobOptions, 'definitionId'> = {}): Promise<void> {
+  /** Returns the queue the scheduler was put on. */
+  private async upsert(schedulerId: string, jobName: string, o: ScheduleOptions, origin: Pick<StoredJobOptions, 'definitionId'> = {}): Promise<string> {
     const { job, data, opts } = await this.requests.build(jobName, o.data ?? {}, {
       attempts: o.attempts,
       backoff: o.backoff,
@@ -111,6 +115,7 @@ export class JobSchedules {
         { pattern: o.cron, every: o.every, tz: o.timeZone, startDate: o.startDate, endDate: o.endDate, limit: o.limit },
         { name: jobName, data, opts: { ...template, ...origin } },
       );
+    return job.queue;
   }
 
   private toInfo(queue: string, s: JobSchedulerJson): ScheduleInfo {

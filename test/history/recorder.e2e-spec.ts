@@ -80,3 +80,19 @@ it('writes the rows still waiting when the application shuts down', async () => 
   dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES } as never).initialize();
   expect(await dataSource.getRepository(JobExecution).findBy({ jobId: id })).toMatchObject([{ status: 'completed', result: 'done' }]);
 });
+
+it('drops only the rows a reachable database refuses, and writes the rest', async () => {
+  db = await DATABASES.postgres();
+  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never).initialize();
+  const bus = new JobEventBus();
+  const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, { ...HISTORY_DEFAULTS, redact: [], flushInterval: 60_000 });
+  recorder.onModuleInit();
+  for (const [jobId, name] of [['good-1', 'n'], ['too-long', 'n'.repeat(300)], ['good-2', 'n']]) {
+    bus.publish({ type: 'completed', jobId, name, queue: 'q', timestamp: Date.now(), attempt: 1, maxAttempts: 1 });
+  }
+  await recorder.flush();
+  expect(recorder.backlog).toBe(0);
+  const rows = await dataSource.getRepository(JobExecution).find({ order: { jobId: 'ASC' } });
+  expect(rows.map((r) => r.jobId)).toEqual(['good-1', 'good-2']);
+  await recorder.beforeApplicationShutdown();
+});

@@ -107,6 +107,7 @@ describe('JobRequestBuilder.build', () => {
       ['timeout 0', 'timeout', { timeout: 0 }],
       ['a numeric jobId', 'jobId', { jobId: '123' }],
       ['a jobId with ":"', 'jobId', { jobId: 'a:b' }],
+      ['a jobId over 255 characters', 'jobId', { jobId: 'x'.repeat(256) }],
       ['an unknown priority', 'priority', { priority: 'urgent' as never }],
       ['an unknown backoff type', 'backoff', { backoff: { type: 'nope' as never, delay: 1 } }],
     ])('refuses %s with an InvalidJobOptionsError on "%s"', async (_, option, opts) => {

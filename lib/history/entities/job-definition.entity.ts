@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A job defined at run time rather than in code: a registered handler with its data, and optionally a schedule. */
-@Entity({ name: 'job_definitions' })
+@Entity({ name: 'job_definitions', synchronize: false })
 export class JobDefinition {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

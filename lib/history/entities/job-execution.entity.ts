@@ -1,8 +1,11 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { ExecutionStatus } from '../../interfaces/job-history.interface.js';
 
-/** One attempt of one job. Columns are portable across PostgreSQL, MySQL/MariaDB and SQLite; times carry milliseconds. */
-@Entity({ name: 'job_executions' })
+/**
+ * One attempt of one job. Columns are portable across PostgreSQL, MySQL/MariaDB and SQLite; times carry milliseconds.
+ * The shipped migration owns the schema (it picks types per database), so `synchronize` and generated migrations skip it.
+ */
+@Entity({ name: 'job_executions', synchronize: false })
 @Index('UQ_job_executions_attempt', ['queue', 'jobId', 'attempt'], { unique: true })
 @Index('IDX_job_executions_name_started', ['name', 'startedAt'])
 @Index('IDX_job_executions_status_started', ['status', 'startedAt'])
