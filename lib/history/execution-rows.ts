@@ -72,7 +72,7 @@ export class ExecutionRows {
     if (!event.name) return undefined;
     const attempt = (event.attempt ?? 0) + 1;
     const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt });
-    const row = this.open.get(key) ?? { ...this.newRow({ ...event, attempt }, 'retrying', false) };
+    const row = this.open.get(key) ?? this.newRow({ ...event, attempt }, 'retrying', false);
     this.open.delete(key);
     row.status = 'retrying';
     row.finishedAt = new Date(event.timestamp);

@@ -40,7 +40,7 @@ export class JobDefinitionService implements OnApplicationBootstrap {
   async reconcile(): Promise<void> {
     const all = await this.definitions.find();
     const scheduled = all.filter(isScheduled);
-    await this.schedules.unscheduleDefinitions(new Set(scheduled.map((d) => d.id)));
+    await this.schedules.unscheduleDefinitionsExcept(new Set(scheduled.map((d) => d.id)));
     for (const definition of scheduled) await this.sync(definition);
   }
 

@@ -62,25 +62,23 @@ export class JobSchedules {
   async scheduleDefinition(definitionId: string, jobName: string, options: ScheduleOptions): Promise<void> {
     const queue = await this.upsert(DEFINITION_SCHEDULE_PREFIX + definitionId, jobName, options, { definitionId });
     // Its handler may have moved it from another queue.
-    const others = this.queues.names().filter((q) => q !== queue);
-    await Promise.all(others.map((q) => this.queues.get(q).removeJobScheduler(DEFINITION_SCHEDULE_PREFIX + definitionId)));
+    await this.unscheduleDefinition(definitionId, queue);
   }
 
-  async unscheduleDefinition(definitionId: string): Promise<void> {
-    await Promise.all(this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(DEFINITION_SCHEDULE_PREFIX + definitionId)));
+  /** Removes a definition's scheduler from every queue but `except`. */
+  async unscheduleDefinition(definitionId: string, except?: string): Promise<void> {
+    const queues = this.queues.names().filter((q) => q !== except);
+    await Promise.all(queues.map((q) => this.queues.get(q).removeJobScheduler(DEFINITION_SCHEDULE_PREFIX + definitionId)));
   }
 
-  /** Removes the schedulers of definitions not in `keep` (all of them when omitted); returns the ids it removed. */
-  async unscheduleDefinitions(keep: ReadonlySet<string> = new Set()): Promise<string[]> {
-    const removed: string[] = [];
+  /** Removes the schedulers of definitions not in `keep`. */
+  async unscheduleDefinitionsExcept(keep: ReadonlySet<string>): Promise<void> {
     for (const queueName of this.queues.names()) {
       const queue = this.queues.get(queueName);
       for (const { key } of await queue.getJobSchedulers()) {
-        const id = key.slice(DEFINITION_SCHEDULE_PREFIX.length);
-        if (originOf(key) === 'definition' && !keep.has(id) && (await queue.removeJobScheduler(key))) removed.push(id);
+        if (originOf(key) === 'definition' && !keep.has(key.slice(DEFINITION_SCHEDULE_PREFIX.length))) await queue.removeJobScheduler(key);
       }
     }
-    return removed;
   }
 
   /** Removes a run-time schedule; returns whether one existed. */

@@ -170,7 +170,7 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
   });
 
   it('records a cron run with its schedule', async () => {
-    const done = await h.events.waitFor('completed', undefined, 10_000).then(() => waitUntil(() => h.events.of('completed').find((e) => e.name === 'h.tick')));
+    const done = await waitUntil(() => h.events.of('completed').find((e) => e.name === 'h.tick'), 10_000, 'a run of h.tick');
     const [row] = await attemptsOf(h, done.jobId, ['completed']);
     expect(row).toMatchObject({ name: 'h.tick', schedule: 'cron/h.tick', result: 'ticked' });
   });

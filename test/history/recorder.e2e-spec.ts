@@ -9,6 +9,7 @@ import {
   JOB_HISTORY_MIGRATIONS,
   JobEventBus,
   JobExecution,
+  JobHistoryService,
   JobProcessor,
   JobService,
   JobsModule,
@@ -95,4 +96,16 @@ it('drops only the rows a reachable database refuses, and writes the rest', asyn
   const rows = await dataSource.getRepository(JobExecution).find({ order: { jobId: 'ASC' } });
   expect(rows.map((r) => r.jobId)).toEqual(['good-1', 'good-2']);
   await recorder.beforeApplicationShutdown();
+});
+
+it('keeps at most keepPerName newest executions of each job name', async () => {
+  db = await DATABASES.sqlite();
+  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never).initialize();
+  const executions = dataSource.getRepository(JobExecution);
+  for (const [jobId, name] of [['a1', 'a'], ['a2', 'a'], ['b1', 'b'], ['a3', 'a'], ['a4', 'a']]) {
+    await executions.insert({ jobId, name, queue: 'q', status: 'completed', attempt: 1, maxAttempts: 1, startedAt: new Date() });
+  }
+  const history = new JobHistoryService(executions, { ...HISTORY_DEFAULTS, redact: [], retentionDays: 0, keepPerName: 2 });
+  expect(await history.prune()).toBe(2);
+  expect((await executions.find({ order: { jobId: 'ASC' } })).map((r) => r.jobId)).toEqual(['a3', 'a4', 'b1']);
 });
