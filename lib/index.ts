@@ -29,6 +29,8 @@ export {
   JobCancelledError,
   JobDefinitionNotFoundError,
   JobDefinitionNameTakenError,
+  JobExecutionNotFoundError,
+  ScheduleNotFoundError,
   type PayloadFieldError,
 } from './jobs.errors.js';
 export type { JobHandler, JobHandlers, JobDataOf, JobResultOf, JobName, JobData } from './interfaces/job-handler.interface.js';
@@ -36,7 +38,7 @@ export type { JobContext } from './interfaces/job-context.interface.js';
 export type { JobAddOptions, JobBackoff, BackoffType, JobPriority, KeepJobs, JobRetryOptions } from './interfaces/job-options.interface.js';
 export type { JobProcessorOptions } from './interfaces/job-processor-options.interface.js';
 export { JOB_EVENT_TYPES, type JobEvent, type JobEventType, type JobEventError, type JobEventFilter } from './interfaces/job-event.interface.js';
-export type { JobInfo, JobState, JobHandle, QueueCounts } from './interfaces/job-info.interface.js';
+export type { JobInfo, JobState, JobHandle, QueueCounts, JobTypeInfo } from './interfaces/job-info.interface.js';
 export type { JobRequestItem, JobFlowNode, JobFlowHandle, JobListQuery, CleanOptions, CancelResult } from './interfaces/job-flow.interface.js';
 export type {
   JobsModuleOptions,
@@ -59,5 +61,11 @@ export {
   type ExecutionQuery,
   type ExecutionPage,
   type ExecutionStats,
+  type ExecutionStatsQuery,
   type JobDefinitionInput,
 } from './interfaces/job-history.interface.js';
+export type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions, BoardMiddleware } from './interfaces/jobs-admin.interface.js';
+export { ADMIN_TAG } from './admin/admin-routes.decorator.js';
+export { JobsExceptionFilter } from './admin/jobs-exception.filter.js';
+export { JobsMetrics } from './observability/jobs.metrics.js';
+export { JobsHealthIndicator, type JobsHealthResult } from './observability/jobs-health.indicator.js';

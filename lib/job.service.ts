@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Job, type FlowJob, type JobType, type Queue } from 'bullmq';
 import { InvalidJobOptionsError, JobNotFoundError, JobStateError } from './jobs.errors.js';
+import { describeJob } from './discovery/job-type.describer.js';
+import { JobRegistry } from './discovery/job-registry.js';
 import type { JobAddOptions } from './interfaces/job-options.interface.js';
 import type { JobData, JobName } from './interfaces/job-handler.interface.js';
-import type { JobHandle, JobInfo, QueueCounts } from './interfaces/job-info.interface.js';
+import type { JobHandle, JobInfo, JobTypeInfo, QueueCounts } from './interfaces/job-info.interface.js';
 import type {
   CancelResult,
   CleanOptions,
@@ -45,7 +47,21 @@ export class JobService {
     private readonly bus: JobEventBus,
     private readonly cancellation: JobCancellation,
     private readonly schedules: JobSchedules,
+    private readonly registry: JobRegistry,
   ) {}
+
+  /** Every registered job name, sorted, with its queue, defaults and payload schema. */
+  types(): JobTypeInfo[] {
+    return this.registry
+      .all()
+      .map(describeJob)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  type(name: string): JobTypeInfo | undefined {
+    const job = this.registry.get(name);
+    return job && describeJob(job);
+  }
 
   /** Validates and enqueues one job. Typed by name once `JobHandlers` is augmented. */
   async add<N extends JobName>(name: N, data: JobData<N>, options?: JobAddOptions): Promise<JobHandle> {
@@ -85,7 +101,12 @@ export class JobService {
 
   async get(id: string, queue?: string): Promise<JobInfo | null> {
     const found = await this.find(id, queue);
-    return found ? toJobInfo(found, await found.getState()) : null;
+    if (!found) return null;
+    const state = await found.getState();
+    // The job was read before its state: one that finished in between is read again, so its result matches its state.
+    const settled = (state === 'completed' || state === 'failed') && !found.finishedOn;
+    const job = settled ? ((await this.find(id, found.queueName)) ?? found) : found;
+    return toJobInfo(job, state);
   }
 
   /** Newest first. Without `queue`, lists across all queues. */

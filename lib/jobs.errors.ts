@@ -87,6 +87,18 @@ export class JobDefinitionNotFoundError extends JobsError {
   }
 }
 
+export class JobExecutionNotFoundError extends JobsError {
+  constructor(readonly executionId: string) {
+    super('JOB_EXECUTION_NOT_FOUND', `No job execution with id "${executionId}".`);
+  }
+}
+
+export class ScheduleNotFoundError extends JobsError {
+  constructor(readonly scheduleId: string) {
+    super('SCHEDULE_NOT_FOUND', `No schedule with id "${scheduleId}".`);
+  }
+}
+
 /** Definition names are unique: they are what people search for and schedule by. */
 export class JobDefinitionNameTakenError extends JobsError {
   constructor(readonly definitionName: string) {

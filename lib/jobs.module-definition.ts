@@ -1,8 +1,12 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import type { JobHistoryOptions } from './interfaces/job-history.interface.js';
+import type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions } from './interfaces/jobs-admin.interface.js';
 import type { JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
+import { adminEnabled, adminParts } from './admin/admin.parts.js';
+import { boardEnabled, boardParts } from './board/board.parts.js';
 import { historyParts } from './history/history.providers.js';
-import { historyEnabled } from './history/history.options.js';
+import { historyEnabled, resolveHistoryOptions } from './history/history.options.js';
+import { metricsEnabled, metricsParts } from './observability/metrics.parts.js';
 
 /** Options that change the module's shape live in extras: imports and controllers cannot wait for an async factory. */
 export interface JobsModuleExtras {
@@ -10,6 +14,28 @@ export interface JobsModuleExtras {
   isGlobal?: boolean;
   /** Records every attempt in the host's TypeORM database (`TypeOrmModule` must be imported); absent or off: no database. */
   history?: JobHistoryOptions | boolean;
+  /** The admin REST API, in the host's Swagger document. Off unless given; closed (403) until it has guards. */
+  admin?: JobsAdminOptions;
+  /** Bull Board with every queue. Off unless given; closed (403) until it has `auth` or `middleware`. */
+  board?: JobsBoardOptions;
+  /** Prometheus metrics. Off unless given. */
+  metrics?: JobsMetricsOptions;
+}
+
+type Parts = Pick<DynamicModule, 'imports' | 'providers' | 'controllers' | 'exports'>;
+
+/** Everything the extras switch on, as one list of parts added to the module. */
+function extraParts(extras: JobsModuleExtras): Parts[] {
+  const parts: Parts[] = [];
+  const withHistory = historyEnabled(extras.history);
+  if (withHistory) parts.push(historyParts(extras.history as JobHistoryOptions | true));
+  if (adminEnabled(extras.admin)) {
+    const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
+    parts.push(adminParts(extras.admin, withHistory, redact));
+  }
+  if (boardEnabled(extras.board)) parts.push(boardParts(extras.board));
+  if (metricsEnabled(extras.metrics)) parts.push(metricsParts(extras.metrics));
+  return parts;
 }
 
 export const {
@@ -19,15 +45,16 @@ export const {
   ASYNC_OPTIONS_TYPE: JOBS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<JobsModuleOptions>({ moduleName: 'Jobs' })
   .setClassMethodName('forRoot')
-  .setExtras<JobsModuleExtras>({ isGlobal: true }, (definition, extras) => {
-    if (!historyEnabled(extras.history)) return { ...definition, global: extras.isGlobal };
-    const history = historyParts(extras.history);
-    return {
-      ...definition,
-      global: extras.isGlobal,
-      imports: [...(definition.imports ?? []), ...history.imports!],
-      providers: [...(definition.providers ?? []), ...history.providers!],
-      exports: [...(definition.exports ?? []), ...history.exports!],
-    };
-  })
+  .setExtras<JobsModuleExtras>({ isGlobal: true }, (definition, extras) =>
+    extraParts(extras).reduce<DynamicModule>(
+      (module, part) => ({
+        ...module,
+        imports: [...(module.imports ?? []), ...(part.imports ?? [])],
+        providers: [...(module.providers ?? []), ...(part.providers ?? [])],
+        controllers: [...(module.controllers ?? []), ...(part.controllers ?? [])],
+        exports: [...(module.exports ?? []), ...(part.exports ?? [])],
+      }),
+      { ...definition, global: extras.isGlobal },
+    ),
+  )
   .build();

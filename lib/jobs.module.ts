@@ -9,6 +9,7 @@ import { JobsLifecycle } from './jobs.lifecycle.js';
 import { ConfigurableJobsModule, JOBS_MODULE_OPTIONS } from './jobs.module-definition.js';
 import { resolveJobsOptions } from './jobs.options.js';
 import { JobService } from './job.service.js';
+import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
 import { ActiveJobs } from './runtime/active-jobs.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
@@ -50,7 +51,8 @@ import { LocalCronRunner } from './scheduling/local-cron.runner.js';
     LocalCronRunner,
     JobsLifecycle,
     JobService,
+    JobsHealthIndicator,
   ],
-  exports: [JobService, JobEventBus],
+  exports: [JobService, JobEventBus, JobsHealthIndicator],
 })
 export class JobsModule extends ConfigurableJobsModule {}

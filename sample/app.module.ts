@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JOB_HISTORY_MIGRATIONS, JobsModule, OnJobEvent, type JobEvent } from 'nestjs-jobs';
-import { HistoryController } from './history.controller.js';
-import { JobsController } from './jobs.controller.js';
+import { TerminusModule } from '@nestjs/terminus';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { credentials } from './credentials.js';
+import { HealthController } from './health.controller.js';
 import { Maintenance } from './maintenance.service.js';
-import { SchedulesController } from './schedules.controller.js';
+import { ReportsController } from './reports.controller.js';
 import { ReportJob } from './jobs/report.job.js';
 import { PartnerSyncJob } from './jobs/sync.job.js';
 import { TranscodeJob } from './jobs/transcode.job.js';
@@ -39,9 +41,13 @@ class JobLog {
       queues: { default: { concurrency: 5 }, reports: { concurrency: 2 } },
       shutdownTimeout: 5_000,
       history: { retentionDays: 14, redact: ['password', 'apiKey'] },
+      admin: { enabled: true, path: 'jobs', guards: [AdminTokenGuard] },
+      board: { enabled: true, route: '/admin/queues', auth: { username: credentials.boardUser, password: credentials.boardPassword } },
+      metrics: { enabled: true },
     }),
+    TerminusModule,
   ],
-  controllers: [JobsController, SchedulesController, HistoryController],
+  controllers: [ReportsController, HealthController],
   providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog, Maintenance],
 })
 export class AppModule {}

@@ -10,6 +10,8 @@ export interface RegisteredJob {
   name: string;
   queue: string;
   className: string;
+  /** `processor`: a `@JobProcessor` class; `cron`: a `@Cron` / `@Every` method. */
+  kind: 'processor' | 'cron';
   handler: JobHandler<unknown, unknown>;
   options: JobProcessorOptions;
   baseOptions: JobsOptions & { timeout?: number };

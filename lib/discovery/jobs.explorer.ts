@@ -56,7 +56,7 @@ export class JobsExplorer implements OnModuleInit {
     const baseOptions = baseJobOptions(meta.options, this.options.defaultJobOptions, (option, detail) => {
       throw new JobsConfigurationError(messages.badProcessorOption(className, option, detail));
     });
-    this.registry.register({ name: meta.name, queue, className, handler, options: meta.options, baseOptions });
+    this.registry.register({ name: meta.name, queue, className, kind: 'processor', handler, options: meta.options, baseOptions });
   }
 
   private bindEventHandlers(): void {

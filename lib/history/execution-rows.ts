@@ -1,7 +1,7 @@
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
-import { redact } from './redaction.js';
+import { redactEvent } from './redaction.js';
 
 export type ExecutionRow = Omit<JobExecution, 'id'>;
 
@@ -34,7 +34,8 @@ export class ExecutionRows {
   constructor(private readonly settings: RowSettings) {}
 
   /** Returns the row to write when the event starts or ends an attempt; progress and log lines amend a row in place. */
-  apply(event: JobEvent): ExecutionRow | undefined {
+  apply(raw: JobEvent): ExecutionRow | undefined {
+    const event = redactEvent(raw, this.settings.redact);
     if (event.type === 'active') {
       const row = this.newRow(event, 'running', true);
       this.open.set(rowKey(row), row);
@@ -42,7 +43,7 @@ export class ExecutionRows {
     }
     if (event.type === 'progress' || event.type === 'log') {
       const row = this.open.get(rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 }));
-      if (row && event.type === 'progress') row.progress = redact(event.progress, this.settings.redact) as number | object;
+      if (row && event.type === 'progress') row.progress = event.progress!;
       if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines) row.logs.push(event.log!.slice(0, MAX_LOG_LINE));
       return undefined;
     }
@@ -55,7 +56,7 @@ export class ExecutionRows {
     row.status = status;
     row.finishedAt = new Date(event.finishedAt ?? event.timestamp);
     row.durationMs = row.startedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null;
-    if (event.type === 'completed') row.result = redact(event.result, this.settings.redact) ?? null;
+    if (event.type === 'completed') row.result = event.result ?? null;
     if (event.error) {
       row.errorMessage = event.error.message;
       row.errorStack = event.error.stack ?? null;
@@ -88,7 +89,7 @@ export class ExecutionRows {
       status,
       attempt: event.attempt ?? 0,
       maxAttempts: event.maxAttempts ?? 1,
-      data: redact(event.data, this.settings.redact) ?? null,
+      data: event.data ?? null,
       result: null,
       errorMessage: null,
       errorStack: null,

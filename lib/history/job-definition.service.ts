@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Repository } from 'typeorm';
-import { InvalidJobOptionsError, JobDefinitionNameTakenError, JobDefinitionNotFoundError } from '../jobs.errors.js';
-import type { JobDefinitionInput } from '../interfaces/job-history.interface.js';
+import { InvalidJobOptionsError, JobDefinitionNameTakenError, JobDefinitionNotFoundError, UnknownJobError } from '../jobs.errors.js';
+import type { ExecutionPage, ExecutionQuery, JobDefinitionInput } from '../interfaces/job-history.interface.js';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
 import { JobEnqueuer } from '../runtime/job-enqueuer.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
 import { checkCron, JobSchedules } from '../scheduling/job-schedules.js';
 import { JobDefinition } from './entities/job-definition.entity.js';
+import type { JobExecution } from './entities/job-execution.entity.js';
+import { JobHistoryService } from './job-history.service.js';
 import { DEFINITION_REPOSITORY } from './history.constants.js';
 
 type Patch = Partial<JobDefinitionInput>;
@@ -25,6 +27,7 @@ export class JobDefinitionService implements OnApplicationBootstrap {
     private readonly requests: JobRequestBuilder,
     private readonly enqueuer: JobEnqueuer,
     private readonly schedules: JobSchedules,
+    private readonly history: JobHistoryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,7 +52,8 @@ export class JobDefinitionService implements OnApplicationBootstrap {
   }
 
   get(id: string): Promise<JobDefinition | null> {
-    return this.definitions.findOneBy({ id });
+    // Ids are UUIDs; anything else cannot exist, and PostgreSQL refuses some strings (NUL) outright.
+    return UUID.test(id) ? this.definitions.findOneBy({ id }) : Promise.resolve(null);
   }
 
   async create(input: JobDefinitionInput): Promise<JobDefinition> {
@@ -79,6 +83,12 @@ export class JobDefinitionService implements OnApplicationBootstrap {
     return this.enqueuer.add(request);
   }
 
+  /** Executions of one definition's runs, newest first. */
+  async executions(id: string, page: Pick<ExecutionQuery, 'limit' | 'cursor'> = {}): Promise<ExecutionPage<JobExecution>> {
+    await this.require(id);
+    return this.history.find({ ...page, definitionId: id });
+  }
+
   private async apply(definition: JobDefinition, input: Patch, creating: boolean): Promise<void> {
     const next = { ...definition, ...definedOnly(input) } as JobDefinition;
     if (typeof next.name !== 'string' || !next.name.trim() || next.name.length > 255) {
@@ -90,7 +100,10 @@ export class JobDefinitionService implements OnApplicationBootstrap {
     }
     if (next.cron != null) checkCron(next.cron, next.timeZone ?? undefined);
     // The handler, data, attempts and timeout pass the same checks as any enqueue, so every scheduled run is valid.
-    await this.requests.build(next.handler, next.data ?? {}, this.jobOptions(next));
+    await this.requests.build(next.handler, next.data ?? {}, this.jobOptions(next)).catch((err: unknown) => {
+      // The handler is this input's field, not a job name the caller enqueued.
+      throw err instanceof UnknownJobError ? new InvalidJobOptionsError('handler', err.message) : err;
+    });
     const sameName = await this.definitions.findOneBy({ name: next.name });
     if (sameName && sameName.id !== definition.id) throw new JobDefinitionNameTakenError(next.name);
 
@@ -121,6 +134,7 @@ export class JobDefinitionService implements OnApplicationBootstrap {
 }
 
 const isScheduled = (d: JobDefinition) => d.enabled && !!d.cron;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The input's fields that were given, without `by`, which is not a column. */
 function definedOnly(input: Patch): Partial<JobDefinition> {

@@ -1,33 +1,45 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, type Repository, type SelectQueryBuilder } from 'typeorm';
-import { InvalidJobOptionsError } from '../jobs.errors.js';
+import { InvalidJobOptionsError, JobExecutionNotFoundError, JobStateError } from '../jobs.errors.js';
+import type { JobName } from '../interfaces/job-handler.interface.js';
+import type { JobHandle } from '../interfaces/job-info.interface.js';
+import { JobService } from '../job.service.js';
 import {
   EXECUTION_STATUSES,
   type ExecutionPage,
   type ExecutionQuery,
   type ExecutionStats,
+  type ExecutionStatsQuery,
   type ExecutionStatus,
 } from '../interfaces/job-history.interface.js';
 import { JobExecution } from './entities/job-execution.entity.js';
 import { EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
+import { REDACTED } from './redaction.js';
 import type { ResolvedHistoryOptions } from './history.options.js';
 
 const DAY = 86_400_000;
+const RETRYABLE = new Set<ExecutionStatus>(['failed', 'timeout', 'cancelled']);
+/** Ids are bigint: more digits than 18 cannot be one, and PostgreSQL would refuse to compare them. */
+const isRowId = (id: string) => /^\d{1,18}$/.test(id);
 const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
 
-/** Reads and prunes the execution history. Bigint ids come back as strings on every database. */
+/**
+ * Reads and prunes the execution history, and runs a recorded failure again. Bigint ids come back as strings on every
+ * database.
+ */
 @Injectable()
 export class JobHistoryService {
   constructor(
     @Inject(EXECUTION_REPOSITORY) private readonly executions: Repository<JobExecution>,
     @Inject(HISTORY_OPTIONS) private readonly options: ResolvedHistoryOptions,
+    private readonly jobs: JobService,
   ) {}
 
   /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
   async find(query: ExecutionQuery = {}): Promise<ExecutionPage<JobExecution>> {
     const limit = query.limit ?? 50;
     if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw new InvalidJobOptionsError('limit', `must be an integer from 1 to 500; got ${JSON.stringify(limit)}.`);
-    if (query.cursor !== undefined && !/^\d+$/.test(query.cursor)) throw new InvalidJobOptionsError('cursor', `must be a cursor from a previous page; got ${JSON.stringify(query.cursor)}.`);
+    if (query.cursor !== undefined && !isRowId(query.cursor)) throw new InvalidJobOptionsError('cursor', `must be a cursor from a previous page; got ${JSON.stringify(query.cursor)}.`);
     if (query.status !== undefined && !EXECUTION_STATUSES.includes(query.status)) {
       throw new InvalidJobOptionsError('status', `must be one of ${EXECUTION_STATUSES.join(', ')}; got ${JSON.stringify(query.status)}.`);
     }
@@ -35,7 +47,7 @@ export class JobHistoryService {
       if (query[key] !== undefined && !isDate(query[key])) throw new InvalidJobOptionsError(key, `must be a valid Date; got ${JSON.stringify(query[key])}.`);
     }
     const qb = this.executions.createQueryBuilder('e');
-    for (const key of ['name', 'status', 'queue', 'jobId'] as const) {
+    for (const key of ['name', 'status', 'queue', 'jobId', 'definitionId'] as const) {
       if (query[key] !== undefined) qb.andWhere(`e.${key} = :${key}`, { [key]: query[key] });
     }
     if (query.from) qb.andWhere('e.startedAt >= :from', { from: query.from });
@@ -47,7 +59,7 @@ export class JobHistoryService {
   }
 
   async get(id: string): Promise<JobExecution | null> {
-    if (!/^\d+$/.test(id)) return null;
+    if (!isRowId(id)) return null;
     const row = await this.executions.findOneBy({ id });
     return row && withStringId(row);
   }
@@ -58,13 +70,16 @@ export class JobHistoryService {
     return rows.map(withStringId);
   }
 
-  /** Counts by status, and mean and 95th-percentile duration of finished attempts, since `since` (default: a day ago). */
-  async stats(query: { name?: string; since?: Date } = {}): Promise<ExecutionStats> {
-    const since = query.since ?? new Date(Date.now() - DAY);
-    if (!isDate(since)) throw new InvalidJobOptionsError('since', `must be a valid Date; got ${JSON.stringify(query.since)}.`);
+  /** Counts by status, completed per minute, and mean and 95th-percentile duration of finished attempts in a window. */
+  async stats(query: ExecutionStatsQuery = {}): Promise<ExecutionStats> {
+    const until = query.until ?? new Date();
+    if (!isDate(until)) throw new InvalidJobOptionsError('until', `must be a valid Date; got ${JSON.stringify(query.until)}.`);
+    const since = query.since ?? new Date(until.getTime() - DAY);
+    if (!isDate(since) || since >= until) throw new InvalidJobOptionsError('since', `must be a valid Date before until; got ${JSON.stringify(query.since)}.`);
     const scope = (qb: SelectQueryBuilder<JobExecution>) => {
-      qb.where('e.startedAt >= :since', { since });
+      qb.where('e.startedAt >= :since AND e.startedAt < :until', { since, until });
       if (query.name !== undefined) qb.andWhere('e.name = :name', { name: query.name });
+      if (query.queue !== undefined) qb.andWhere('e.queue = :queue', { queue: query.queue });
       return qb;
     };
     const counts = await scope(this.executions.createQueryBuilder('e'))
@@ -72,11 +87,13 @@ export class JobHistoryService {
       .addSelect('COUNT(*)', 'count')
       .groupBy('e.status')
       .getRawMany<{ status: ExecutionStatus; count: string | number }>();
-    const byStatus = Object.fromEntries(counts.map((c) => [c.status, Number(c.count)]));
+    const byStatus: ExecutionStats['byStatus'] = Object.fromEntries(counts.map((c) => [c.status, Number(c.count)]));
     const total = counts.reduce((sum, c) => sum + Number(c.count), 0);
+    const minutes = (until.getTime() - since.getTime()) / 60_000;
+    const summary = { since, until, total, byStatus, throughputPerMinute: Math.round(((byStatus.completed ?? 0) / minutes) * 100) / 100 };
     const finished = () => scope(this.executions.createQueryBuilder('e')).andWhere('e.durationMs IS NOT NULL');
     const { n, mean } = (await finished().select('COUNT(*)', 'n').addSelect('AVG(e.durationMs)', 'mean').getRawOne<{ n: string | number; mean: string | number | null }>())!;
-    if (!Number(n)) return { total, byStatus };
+    if (!Number(n)) return summary;
     // Percentiles without database-specific functions: the value at rank ceil(0.95 n) of the sorted durations.
     const p95 = await finished()
       .select('e.durationMs', 'duration')
@@ -86,7 +103,27 @@ export class JobHistoryService {
       .getRawOne<{ duration: string | number }>();
     const meanDurationMs = Math.round(Number(mean));
     // Rows pruned between the two reads leave no row at that rank.
-    return p95 ? { total, byStatus, meanDurationMs, p95DurationMs: Number(p95.duration) } : { total, byStatus, meanDurationMs };
+    return p95 ? { ...summary, meanDurationMs, p95DurationMs: Number(p95.duration) } : { ...summary, meanDurationMs };
+  }
+
+  /**
+   * Runs the job of a failed, timed-out or cancelled execution again: in place while BullMQ still holds the job, or as a
+   * new job with the recorded name and data once it is gone (unless redaction left the data incomplete).
+   */
+  async retry(id: string): Promise<JobHandle> {
+    const execution = await this.get(id);
+    if (!execution) throw new JobExecutionNotFoundError(id);
+    if (!RETRYABLE.has(execution.status)) throw new JobStateError(execution.jobId, execution.status, 'retry');
+    const { jobId, name, queue } = execution;
+    const live = await this.jobs.get(jobId, queue);
+    if (live) {
+      await this.jobs.retry(jobId, queue);
+      return { id: jobId, name, queue };
+    }
+    if (JSON.stringify(execution.data ?? null).includes(JSON.stringify(REDACTED))) {
+      throw new JobStateError(jobId, 'gone from its queue and its recorded data is redacted', 'retry');
+    }
+    return this.jobs.add(name as JobName, (execution.data ?? {}) as never, {});
   }
 
   /** Deletes executions past `retentionDays`, and beyond the newest `keepPerName` per job name; returns how many. */

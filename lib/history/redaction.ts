@@ -1,3 +1,5 @@
+import type { JobEvent } from '../interfaces/job-event.interface.js';
+
 export const REDACTED = '[redacted]';
 
 /**
@@ -20,3 +22,13 @@ export function redact(value: unknown, keys: ReadonlySet<string>): unknown {
 }
 
 export const redactionKeys = (keys: string[]): ReadonlySet<string> => new Set(keys.map((k) => k.toLowerCase()));
+
+/** An event with its data, result and progress redacted: what history stores and the live stream sends. */
+export function redactEvent(event: JobEvent, keys: ReadonlySet<string>): JobEvent {
+  if (!keys.size) return event;
+  const data = redact(event.data, keys);
+  const result = redact(event.result, keys);
+  const progress = redact(event.progress, keys) as JobEvent['progress'];
+  // Most events carry nothing to hide; they pass on as they are, without a copy.
+  return data === event.data && result === event.result && progress === event.progress ? event : { ...event, data, result, progress };
+}

@@ -37,6 +37,8 @@ export interface JobEvent {
   /** For `retrying`: milliseconds until the next attempt. */
   retryDelay?: number;
   enqueuedAt?: number;
+  /** For `active`: when the job could first run, its enqueue time plus its delay (a cron run's tick). */
+  readyAt?: number;
   startedAt?: number;
   finishedAt?: number;
   /** For `log`: the line a handler wrote with `ctx.log`. */

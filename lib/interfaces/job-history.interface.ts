@@ -32,6 +32,8 @@ export interface ExecutionQuery {
   status?: ExecutionStatus;
   queue?: string;
   jobId?: string;
+  /** Runs of this `JobDefinition`. */
+  definitionId?: string;
   /** Attempts that started at or after this moment. */
   from?: Date;
   /** Attempts that started before this moment. */
@@ -48,9 +50,23 @@ export interface ExecutionPage<T> {
   nextCursor?: string;
 }
 
+export interface ExecutionStatsQuery {
+  name?: string;
+  queue?: string;
+  /** Default: a day before `until`. */
+  since?: Date;
+  /** Default: now. */
+  until?: Date;
+}
+
 export interface ExecutionStats {
+  since: Date;
+  until: Date;
+  /** Attempts started in the window. */
   total: number;
   byStatus: Partial<Record<ExecutionStatus, number>>;
+  /** Completed attempts per minute over the window. */
+  throughputPerMinute: number;
   /** Milliseconds, over finished attempts; absent when there are none. */
   meanDurationMs?: number;
   p95DurationMs?: number;

@@ -39,6 +39,7 @@ export interface JobHandle {
   queue: string;
 }
 
+/** Jobs per BullMQ state. Jobs with a priority, which every job of this module has, wait in `prioritized`, not `waiting`. */
 export interface QueueCounts {
   waiting: number;
   prioritized: number;
@@ -48,4 +49,19 @@ export interface QueueCounts {
   failed: number;
   'waiting-children': number;
   paused: boolean;
+}
+
+/** A registered job name as `JobService.types` describes it: where it runs, its defaults and its payload schema. */
+export interface JobTypeInfo {
+  name: string;
+  queue: string;
+  kind: 'processor' | 'cron';
+  attempts?: number;
+  /** Milliseconds an attempt may run. */
+  timeout?: number;
+  backoff?: { type: string; delay: number; jitter?: number };
+  /** BullMQ priority: lower runs first. */
+  priority?: number;
+  /** JSON Schema of the payload, from its class-validator class; absent when the job takes any payload. */
+  schema?: object;
 }

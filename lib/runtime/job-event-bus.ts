@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Observable, Subject, takeUntil } from 'rxjs';
 import type { JobEvent, JobEventFilter, JobEventType } from '../interfaces/job-event.interface.js';
 
 export interface JobEventSubscription extends JobEventFilter {
@@ -14,9 +14,10 @@ type Listener = { filter: JobEventSubscription; fn: (event: JobEvent) => void };
  * fail the job, the enqueue or the other listeners.
  */
 @Injectable()
-export class JobEventBus {
+export class JobEventBus implements OnModuleDestroy {
   private readonly logger = new Logger('JobsModule');
   private listeners: Listener[] = [];
+  private readonly closing = new Subject<void>();
 
   publish(event: JobEvent): void {
     for (const { filter, fn } of this.listeners) {
@@ -43,8 +44,14 @@ export class JobEventBus {
     };
   }
 
-  /** The stream as an Observable, for consumers such as Server-Sent Events. */
+  /** The stream as an Observable, for consumers such as Server-Sent Events; it completes when the app closes. */
   observe(filter: JobEventSubscription = { event: '*' }): Observable<JobEvent> {
-    return new Observable<JobEvent>((subscriber) => this.subscribe(filter, (event) => subscriber.next(event)));
+    return new Observable<JobEvent>((subscriber) => this.subscribe(filter, (event) => subscriber.next(event))).pipe(takeUntil(this.closing));
+  }
+
+  /** An open event stream (a browser's SSE connection) would otherwise hold the HTTP server open for ever at shutdown. */
+  onModuleDestroy(): void {
+    this.closing.next();
+    this.closing.complete();
   }
 }

@@ -62,7 +62,8 @@ export function baseJobOptions(
   };
 }
 
-function flattenErrors(errors: ValidationError[], parent = ''): PayloadFieldError[] {
+/** One entry per field at fault, named by its dotted path. */
+export function flattenErrors(errors: ValidationError[], parent = ''): PayloadFieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
     const own = e.constraints ? [{ field, constraints: e.constraints }] : [];

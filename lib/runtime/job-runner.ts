@@ -44,6 +44,7 @@ export class JobRunner {
         maxAttempts: ctx.maxAttempts,
         data: job.data,
         enqueuedAt: job.timestamp,
+        readyAt: job.timestamp + (job.opts.delay ?? 0),
         startedAt: job.processedOn ?? Date.now(),
         ...jobOrigin(job),
       });

@@ -49,7 +49,7 @@ export class CronExplorer implements OnModuleInit {
 
     const run = (ctx: JobContext) => (instance as Record<string, (ctx: JobContext) => unknown>)[method](ctx);
     const baseOptions = baseJobOptions(options, this.options.defaultJobOptions, fail);
-    this.jobs.register({ name, queue, className: where, handler: { handle: (_data, ctx) => run(ctx) }, options, baseOptions });
+    this.jobs.register({ name, queue, className: where, kind: 'cron', handler: { handle: (_data, ctx) => run(ctx) }, options, baseOptions });
     this.crons.add({
       name,
       where,

@@ -199,7 +199,7 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
     await h.definitions.update(definition.id, { enabled: true });
     await h.definitions.remove(definition.id);
     expect((await h.jobs.listSchedules()).some((s) => s.origin === 'definition')).toBe(false);
-    await expect(h.definitions.create({ name: 'bad', handler: 'nope' })).rejects.toMatchObject({ code: 'JOB_UNKNOWN' });
+    await expect(h.definitions.create({ name: 'bad', handler: 'nope' })).rejects.toMatchObject({ code: 'JOB_OPTIONS_INVALID', option: 'handler' });
     await expect(h.definitions.create({ name: 'bad', handler: 'h.ok', cron: 'every tuesday' })).rejects.toMatchObject({ option: 'cron' });
   });
 

@@ -105,7 +105,8 @@ it('keeps at most keepPerName newest executions of each job name', async () => {
   for (const [jobId, name] of [['a1', 'a'], ['a2', 'a'], ['b1', 'b'], ['a3', 'a'], ['a4', 'a']]) {
     await executions.insert({ jobId, name, queue: 'q', status: 'completed', attempt: 1, maxAttempts: 1, startedAt: new Date() });
   }
-  const history = new JobHistoryService(executions, { ...HISTORY_DEFAULTS, redact: [], retentionDays: 0, keepPerName: 2 });
+  // Pruning reads and deletes rows only; it never enqueues, so no JobService is needed.
+  const history = new JobHistoryService(executions, { ...HISTORY_DEFAULTS, redact: [], retentionDays: 0, keepPerName: 2 }, null as never);
   expect(await history.prune()).toBe(2);
   expect((await executions.find({ order: { jobId: 'ASC' } })).map((r) => r.jobId)).toEqual(['a3', 'a4', 'b1']);
 });

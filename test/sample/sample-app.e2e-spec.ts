@@ -10,6 +10,9 @@ import { waitUntil } from '../support/wait.js';
 const root = new URL('../../', import.meta.url).pathname;
 const prefix = uniquePrefix('sample');
 const historyDb = join(tmpdir(), `${prefix}.sqlite`);
+const ADMIN_TOKEN = 'test-admin-token';
+const BOARD_USER = 'ops';
+const BOARD_PASSWORD = 'board-secret';
 
 /** The sample as `npm start` runs it: a real process serving real HTTP. */
 describe('the sample application', () => {
@@ -20,7 +23,7 @@ describe('the sample application', () => {
   beforeAll(async () => {
     child = spawn(process.execPath, ['dist-sample/main.js'], {
       cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', PORT: '0', REDIS_URL, JOBS_PREFIX: prefix, HISTORY_DB: historyDb, NO_COLOR: '1' },
+      env: { ...process.env, NODE_OPTIONS: '', PORT: '0', REDIS_URL, JOBS_PREFIX: prefix, HISTORY_DB: historyDb, NO_COLOR: '1', ADMIN_TOKEN, BOARD_USER, BOARD_PASSWORD },
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -33,81 +36,87 @@ describe('the sample application', () => {
     rmSync(historyDb, { force: true });
   });
 
-  const post = (name: string, body: unknown) =>
-    fetch(`${url}/jobs/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const admin = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) =>
+    fetch(`${url}/api/v1/jobs${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const json = async <T = any>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
+  const recorded = (jobId: string) =>
+    waitUntil(async () => (await json(admin('GET', `/executions?jobId=${jobId}&status=completed`))).items[0], 10_000, 'the run in the history');
 
-  it('runs a job enqueued over HTTP to completion, with its progress', async () => {
-    const response = await post('report.generate', { data: { kind: 'sales', pages: 2 } });
+  it('runs a job ordered through a route of its own to completion, with its progress and history', async () => {
+    const response = await fetch(`${url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'sales', pages: 2 }) });
     expect(response.status).toBe(201);
-    const { id } = (await response.json()) as { id: string };
+    const { id } = await json<{ id: string }>(response);
     const job = await waitUntil(
       async () => {
-        const info = (await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string; progress: number; result: unknown };
+        const info = await json<{ state: string }>(admin('GET', `/runs/${id}`));
         return info.state === 'completed' && info;
       },
       10_000,
       'the report to complete',
     );
     expect(job).toMatchObject({ progress: 100, result: { kind: 'sales', pages: 2 } });
-    const recorded = await waitUntil(
-      async () => ((await (await fetch(`${url}/history/jobs/${id}`)).json()) as Array<{ status: string }>).find((r) => r.status === 'completed'),
-      10_000,
-      'the run to be in the history',
-    );
-    expect(recorded).toMatchObject({ status: 'completed', name: 'report.generate', attempt: 1 });
+    expect(await recorded(id)).toMatchObject({ status: 'completed', name: 'report.generate', attempt: 1 });
   });
 
-  it('creates a job definition over HTTP and runs it on request', async () => {
-    const created = await fetch(`${url}/definitions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'monthly-sales', handler: 'report.generate', data: { kind: 'sales', pages: 1 } }),
-    });
+  it('creates a job definition through the admin API and runs it on request', async () => {
+    const created = await admin('POST', '/definitions', { name: 'monthly-sales', handler: 'report.generate', data: { kind: 'sales', pages: 1 } });
     expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const run = (await (await fetch(`${url}/definitions/${id}/execute`, { method: 'POST' })).json()) as { id: string };
-    await waitUntil(
-      async () => ((await (await fetch(`${url}/history/jobs/${run.id}`)).json()) as Array<{ status: string; definitionId: string }>).some((r) => r.status === 'completed' && r.definitionId === id),
-      10_000,
-      'the definition run in the history',
-    );
-    expect((await fetch(`${url}/definitions/nope/execute`, { method: 'POST' })).status).toBe(404);
+    const { id } = await json<{ id: string }>(created);
+    const run = await json<{ id: string }>(admin('POST', `/definitions/${id}/execute`));
+    expect(await recorded(run.id)).toMatchObject({ definitionId: id });
+    expect((await admin('POST', '/definitions/nope/execute')).status).toBe(404);
   });
 
-  it('answers a payload that fails its schema, or an unknown job, with 400 and the reason', async () => {
-    const invalid = await post('report.generate', { data: { kind: 'sales', pages: 99 } });
+  it('answers a payload that fails its schema, or an unknown job, with 400 and the field at fault', async () => {
+    const own = await fetch(`${url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'sales', pages: 99 }) });
+    expect(own.status).toBe(400);
+    expect(await json(own)).toMatchObject({ fields: [{ field: 'data.pages' }] });
+    const invalid = await admin('POST', '/runs', { name: 'report.generate', data: { kind: 'sales', pages: 99 } });
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as { code: string }).code).toBe('JOB_PAYLOAD_INVALID');
-    const unknown = await post('report.gen', { data: {} });
+    expect(await json(invalid)).toMatchObject({ code: 'JOB_PAYLOAD_INVALID', fields: [{ field: 'data.pages' }] });
+    const unknown = await admin('POST', '/runs', { name: 'report.gen', data: {} });
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as { message: string }).message).toContain('known jobs: jobs.history.retention, partner.sync, report.generate, sessions.cleanup, video.transcode');
+    expect((await json(unknown)).message).toContain('known jobs: jobs.history.retention, partner.sync, report.generate, sessions.cleanup, video.transcode');
   });
 
-  it('cancels a running job over HTTP', async () => {
-    const { id } = (await (await post('video.transcode', { data: { seconds: 8 } })).json()) as { id: string };
-    await waitUntil(async () => ((await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string }).state === 'active', 10_000, 'active');
-    expect((await fetch(`${url}/jobs/${id}`, { method: 'DELETE' })).status).toBe(200);
-    await waitUntil(async () => ((await (await fetch(`${url}/jobs/${id}`)).json()) as { state: string }).state === 'cancelled', 10_000, 'cancelled');
+  it('cancels a running job through the admin API', async () => {
+    const { id } = await json<{ id: string }>(admin('POST', '/runs', { name: 'video.transcode', data: { seconds: 8 } }));
+    await waitUntil(async () => (await json(admin('GET', `/runs/${id}`))).state === 'active', 10_000, 'active');
+    expect(await json(admin('DELETE', `/runs/${id}`))).toEqual({ id, state: 'cancelling' });
+    await waitUntil(async () => (await json(admin('GET', `/runs/${id}`))).state === 'cancelled', 10_000, 'cancelled');
   });
 
-  it('lists its cron and its run-time schedule, and takes a new one over HTTP', async () => {
-    const list = async () => ((await (await fetch(`${url}/schedules`)).json()) as Array<{ id: string; origin: string }>).map((s) => `${s.origin}:${s.id}`);
+  it('lists its cron and its run-time schedule, and takes a new one', async () => {
+    const list = async () => (await json<Array<{ id: string; origin: string }>>(admin('GET', '/schedules'))).map((s) => `${s.origin}:${s.id}`);
     expect((await list()).sort()).toEqual(['code:jobs.history.retention', 'code:sessions.cleanup', 'runtime:nightly-sales']);
-    const created = await fetch(`${url}/schedules/partner.sync`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'acme-hourly', cron: '0 * * * *', data: { partner: 'acme' } }),
-    });
+    const created = await admin('POST', '/schedules', { name: 'partner.sync', id: 'acme-hourly', cron: '0 * * * *', data: { partner: 'acme' } });
     expect(created.status).toBe(201);
     expect(await list()).toContain('runtime:acme-hourly');
-    const bad = await fetch(`${url}/schedules/partner.sync`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ cron: '0 * * *' }),
-    });
-    expect(bad.status).toBe(400);
-    expect((await fetch(`${url}/schedules/acme-hourly`, { method: 'DELETE' })).status).toBe(200);
+    expect((await admin('POST', '/schedules', { name: 'partner.sync', cron: '0 * * *' })).status).toBe(400);
+    expect((await admin('DELETE', '/schedules/acme-hourly')).status).toBe(204);
     expect(await list()).not.toContain('runtime:acme-hourly');
+  });
+
+  it('keeps the admin API and the board closed without credentials', async () => {
+    expect((await admin('GET', '/queues', undefined, 'guess')).status).toBe(401);
+    const board = `${url}/api/v1/admin/queues`;
+    expect((await fetch(board)).status).toBe(401);
+    const page = await fetch(board, { headers: { authorization: `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSWORD}`).toString('base64')}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Jobs</title>');
+  });
+
+  it('serves Swagger, health and metrics', async () => {
+    const document = await json<{ paths: Record<string, unknown> }>(fetch(`${url}/docs-json`));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs/runs', '/api/v1/jobs/definitions/{id}/execute', '/api/v1/reports']));
+    expect((await fetch(`${url}/docs`)).status).toBe(200);
+    expect(await json(fetch(`${url}/health`))).toMatchObject({ status: 'ok', info: { jobs: { status: 'up', missingWorkers: [] } } });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^jobs_completed_total\{queue="reports",name="report.generate"\} [1-9]/m);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

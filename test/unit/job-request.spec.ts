@@ -38,6 +38,7 @@ function builderWith(extra: Partial<Parameters<typeof resolveJobsOptions>[0]> = 
   const options: ResolvedJobsOptions = resolveJobsOptions({ connection: { redis: 'redis://127.0.0.1:6379' }, ...extra });
   const registry = new JobRegistry();
   registry.register({
+    kind: 'processor',
     name: 'email.send',
     queue: 'emails',
     className: 'X',

@@ -1,0 +1,4 @@
+/** Hides what `history.redact` lists from the data and results the live stream sends to browsers. */
+export const EVENT_REDACTION = Symbol('jobs:event-redaction');
+
+export const ADMIN_PATH = Symbol('jobs:admin-path');

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, Matches } from 'class-validator';
+import { ANY_JSON } from './any-json.js';
+import { Absent, OptionalText, PageLimit } from './field.decorators.js';
+import { EXECUTION_STATUSES, type ExecutionQuery, type ExecutionStatus } from '../../interfaces/job-history.interface.js';
+
+export class ExecutionPageQueryDto {
+  @PageLimit()
+  limit?: number;
+
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page.' })
+  @Absent()
+  @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+export class ExecutionQueryDto extends ExecutionPageQueryDto implements ExecutionQuery {
+  @OptionalText() name?: string;
+  @ApiPropertyOptional({ enum: EXECUTION_STATUSES }) @Absent() @IsIn(EXECUTION_STATUSES) status?: ExecutionStatus;
+  @OptionalText() queue?: string;
+  @OptionalText() jobId?: string;
+  @OptionalText() definitionId?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Attempts that started at or after this moment.' })
+  @Absent()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Attempts that started before this moment.' })
+  @Absent()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}
+
+export class ExecutionDto {
+  @ApiProperty({ description: 'Grows with insertion order.' }) id!: string;
+  @ApiProperty() jobId!: string;
+  @ApiProperty() queue!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: EXECUTION_STATUSES }) status!: ExecutionStatus;
+  @ApiProperty({ description: '1 for the first attempt; 0 for a job cancelled before it ran.' }) attempt!: number;
+  @ApiProperty() maxAttempts!: number;
+  @ApiProperty({ ...ANY_JSON, description: 'Redacted as `history.redact` says.' } as ApiPropertyOptions) data!: unknown;
+  @ApiProperty(ANY_JSON) result!: unknown;
+  @ApiProperty({ type: String, nullable: true }) errorMessage!: string | null;
+  @ApiProperty({ type: String, nullable: true }) errorStack!: string | null;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'number' }, { type: 'object' }] }) progress!: number | object | null;
+  @ApiProperty({ type: [String], nullable: true }) logs!: string[] | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) enqueuedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: Date | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
+  @ApiProperty({ type: String, nullable: true }) workerHost!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) workerPid!: number | null;
+  @ApiProperty({ type: String, nullable: true }) schedule!: string | null;
+  @ApiProperty({ type: String, nullable: true }) definitionId!: string | null;
+}
+
+export class ExecutionPageDto {
+  @ApiProperty({ type: [ExecutionDto] }) items!: ExecutionDto[];
+  @ApiPropertyOptional({ description: 'Pass as `cursor` for the next (older) page; absent on the last page.' }) nextCursor?: string;
+}

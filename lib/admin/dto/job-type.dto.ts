@@ -1,0 +1,13 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class JobTypeDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() queue!: string;
+  @ApiProperty({ description: '`processor`: a @JobProcessor class; `cron`: a @Cron method.' }) kind!: 'processor' | 'cron';
+  @ApiPropertyOptional() attempts?: number;
+  @ApiPropertyOptional({ description: 'Milliseconds an attempt may run.' }) timeout?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) backoff?: unknown;
+  @ApiPropertyOptional({ description: 'BullMQ priority: lower runs first.' }) priority?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON Schema of the payload, from its class-validator class.' })
+  schema?: object;
+}

@@ -1,0 +1,138 @@
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsObject,
+  MinDate,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_PRIORITY, PRIORITY_LEVELS } from '../../jobs.constants.js';
+import { ANY_JSON } from './any-json.js';
+import { RetryPolicyDto } from './retry-policy.dto.js';
+import { Absent, OptionalInt, OptionalText, PageLimit, QueryInt, RequiredName } from './field.decorators.js';
+
+const MAX_DELAY = 10 * 365 * 86_400_000;
+import type { JobAddOptions, JobPriority } from '../../interfaces/job-options.interface.js';
+import type { CancelResult, JobListQuery } from '../../interfaces/job-flow.interface.js';
+import type { JobHandle, JobInfo, JobState } from '../../interfaces/job-info.interface.js';
+
+const PRIORITY_NAMES = Object.keys(PRIORITY_LEVELS);
+const LIST_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'timeout', 'cancelled', 'waiting-children'] as const;
+
+const IsPriority = () =>
+  ValidateBy({
+    name: 'isPriority',
+    validator: {
+      validate: (v: unknown) => PRIORITY_NAMES.includes(v as string) || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PRIORITY),
+      defaultMessage: () => `priority must be one of ${PRIORITY_NAMES.join(', ')} or an integer from 1 to ${MAX_PRIORITY}`,
+    },
+  });
+
+export class RunOptionsDto extends RetryPolicyDto implements Omit<JobAddOptions, 'deduplication' | 'removeOnComplete' | 'removeOnFail'> {
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', enum: PRIORITY_NAMES }, { type: 'integer', minimum: 1, maximum: MAX_PRIORITY }] })
+  @Absent()
+  @IsPriority()
+  priority?: JobPriority;
+
+  @OptionalInt(0, MAX_DELAY, { description: 'Milliseconds before the job may run (at most ten years).' })
+  delay?: number;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'A moment in the future; exclusive with delay.' })
+  @Absent()
+  @Type(() => Date)
+  @IsDate()
+  @MinDate(() => new Date(), { message: 'runAt must be in the future' })
+  @ValidateBy({
+    name: 'withoutDelay',
+    validator: { validate: (_runAt, args) => (args!.object as RunOptionsDto).delay === undefined, defaultMessage: () => 'runAt cannot be combined with delay' },
+  })
+  runAt?: Date;
+
+  @OptionalText({ description: 'Adding under an existing id adds nothing and returns the existing job.' })
+  jobId?: string;
+
+}
+
+export class EnqueueRunDto {
+  @RequiredName({ description: 'A registered job name (see GET types).', example: 'email.send' })
+  name!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Checked against the job type’s schema.' })
+  @Absent()
+  @IsObject()
+  data?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: RunOptionsDto })
+  @Absent()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RunOptionsDto)
+  options?: RunOptionsDto;
+}
+
+export class BulkEnqueueDto {
+  @ApiProperty({ type: [EnqueueRunDto], minItems: 1, maxItems: 1000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => EnqueueRunDto)
+  jobs!: EnqueueRunDto[];
+}
+
+export class QueueQueryDto {
+  @OptionalText({ description: 'Look in this queue only; default all queues.' })
+  queue?: string;
+}
+
+export class RunListQueryDto extends QueueQueryDto implements JobListQuery {
+  @ApiPropertyOptional({ enum: LIST_STATES })
+  @Absent()
+  @IsIn(LIST_STATES)
+  state?: JobListQuery['state'];
+
+  @OptionalText()
+  name?: string;
+
+  @PageLimit()
+  limit?: number;
+
+  @QueryInt(0, 10_000, { default: 0 })
+  offset?: number;
+}
+
+export class JobHandleDto implements JobHandle {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() queue!: string;
+}
+
+export class JobInfoDto implements JobInfo {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() queue!: string;
+  @ApiProperty({ enum: [...LIST_STATES, 'unknown'] }) state!: JobState;
+  @ApiProperty(ANY_JSON) data!: unknown;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'object' }] }) progress!: number | object;
+  @ApiProperty({ type: 'integer', description: 'Attempts that have ended so far.' }) attemptsMade!: number;
+  @ApiProperty({ type: 'integer' }) maxAttempts!: number;
+  @ApiProperty({ type: 'integer', description: 'BullMQ priority: lower runs first.' }) priority!: number;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'What the handler returned.' } as ApiPropertyOptions) result?: unknown;
+  @ApiPropertyOptional() failedReason?: string;
+  @ApiPropertyOptional({ type: [String] }) stacktrace?: string[];
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) startedAt?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) finishedAt?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) runAt?: Date;
+}
+
+export class CancelResultDto implements CancelResult {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['cancelled', 'cancelling'], description: '`cancelling`: its running attempt was told to abort.' })
+  state!: 'cancelled' | 'cancelling';
+}

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsObject, MaxLength } from 'class-validator';
+import type { ScheduleInfo, ScheduleOptions } from '../../interfaces/schedule.interface.js';
+import { RetryPolicyDto } from './retry-policy.dto.js';
+import { ANY_JSON } from './any-json.js';
+import { Absent, MAX_INT32, OptionalInt, OptionalText, RequiredName } from './field.decorators.js';
+
+export class CreateScheduleDto extends RetryPolicyDto implements ScheduleOptions {
+  @RequiredName({ description: 'The registered job name its runs have.' })
+  name!: string;
+
+  @OptionalText({ description: 'Identifies the schedule (no ":"); default the job name.', maxLength: 200 })
+  @MaxLength(200)
+  id?: string;
+
+  @OptionalText({ example: '*/5 * * * *', description: 'Exactly one of cron and every.' })
+  cron?: string;
+
+  @OptionalInt(1, MAX_INT32, { description: 'Milliseconds between runs; exactly one of cron and every.' })
+  every?: number;
+
+  @OptionalText({ example: 'UTC' }) timeZone?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @Absent() @IsObject() data?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) @Absent() @Type(() => Date) @IsDate() startDate?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) @Absent() @Type(() => Date) @IsDate() endDate?: Date;
+  @OptionalInt(1, MAX_INT32, { description: 'At most this many runs.' }) limit?: number;
+}
+
+export class ScheduleDto implements ScheduleInfo {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Job name of its runs.' }) name!: string;
+  @ApiProperty() queue!: string;
+  @ApiProperty({ enum: ['code', 'runtime', 'definition', 'external'] }) origin!: ScheduleInfo['origin'];
+  @ApiProperty({ description: 'false: a local cron that runs on every instance.' }) distributed!: boolean;
+  @ApiPropertyOptional() cron?: string;
+  @ApiPropertyOptional() every?: number;
+  @ApiPropertyOptional() timeZone?: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) next?: Date;
+  @ApiPropertyOptional(ANY_JSON) data?: unknown;
+  @ApiPropertyOptional() iterations?: number;
+  @ApiPropertyOptional() limit?: number;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) startDate?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) endDate?: Date;
+}

@@ -1,0 +1,60 @@
+import { ConsoleLogger, type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
+import { REDIS_URL, deletePrefix, uniquePrefix } from './services.js';
+
+export interface HttpTestApp {
+  app: INestApplication;
+  /** `http://127.0.0.1:<port>` plus the global prefix, without a trailing slash. */
+  url: string;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export interface HttpAppSetup {
+  options?: Partial<JobsModuleOptions>;
+  extras?: JobsModuleExtras;
+  /** History database: the module's migrations run on it first. */
+  database?: DataSourceOptions;
+  providers?: ModuleMetadata['providers'];
+  imports?: ModuleMetadata['imports'];
+  globalPrefix?: string;
+  configure?: (app: INestApplication) => void | Promise<void>;
+  /** Receives what the app logs; silent by default (JOBS_TEST_LOGS=1 prints it). */
+  logger?: LoggerService;
+  /** Replaces `JobsModule.forRoot(...)`, e.g. with `forRootAsync`. */
+  jobsModule?: (prefix: string) => DynamicModule;
+}
+
+/** A real Nest HTTP application (Express) on a free loopback port, with the module on real Redis under its own prefix. */
+export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestApp> {
+  const prefix = setup.options?.prefix ?? uniquePrefix('http');
+  const database = setup.database && TypeOrmModule.forRoot({ ...setup.database, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as DataSourceOptions);
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ...(database ? [database] : []),
+      ...(setup.imports ?? []),
+      setup.jobsModule?.(prefix) ?? JobsModule.forRoot({ connection: { redis: REDIS_URL }, ...setup.options, prefix, ...setup.extras }),
+    ],
+    providers: setup.providers ?? [],
+  })
+    .setLogger(setup.logger ?? (process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} }))
+    .compile();
+  const app = moduleRef.createNestApplication(setup.logger ? { logger: setup.logger } : process.env.JOBS_TEST_LOGS ? {} : { logger: false });
+  if (setup.globalPrefix) app.setGlobalPrefix(setup.globalPrefix);
+  await setup.configure?.(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    url: setup.globalPrefix ? `${base}/${setup.globalPrefix}` : base,
+    prefix,
+    async close() {
+      await app.close();
+      await deletePrefix(prefix);
+    },
+  };
+}
