@@ -43,6 +43,8 @@ export type { JobRequestItem, JobFlowNode, JobFlowHandle, JobListQuery, CleanOpt
 export type {
   JobsModuleOptions,
   JobsConnection,
+  PostgresConnection,
+  PostgresPoolSettings,
   RedisConnection,
   QueueOptions,
   DefaultJobOptions,

@@ -1,7 +1,7 @@
 import { ConsoleLogger, type INestApplicationContext, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { JobEventBus, JobService, JobsModule, type JobsModuleOptions } from '../../lib/index.js';
-import { REDIS_URL, deletePrefix, uniquePrefix } from './services.js';
+import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
 import { EventLog } from './wait.js';
 
 export interface JobsTestApp {
@@ -20,7 +20,7 @@ export async function createJobsApp(
 ): Promise<JobsTestApp> {
   const prefix = options.prefix ?? uniquePrefix();
   const moduleRef = await Test.createTestingModule({
-    imports: [JobsModule.forRoot({ connection: { redis: REDIS_URL }, ...options, prefix })],
+    imports: [JobsModule.forRoot({ connection: queueConnection(prefix), ...options, prefix })],
     providers,
   })
     .setLogger(process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} })
