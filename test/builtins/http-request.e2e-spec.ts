@@ -76,7 +76,7 @@ describe('http.request', () => {
 
   async function run(data: object): Promise<JobEvent> {
     const { id } = await t.jobs.add('http.request', data);
-    return Promise.race([t.events.waitFor('completed', id), t.events.waitFor('failed', id)]);
+    return t.events.waitFor(['completed', 'failed'], id);
   }
 
   it('sends method, headers and a JSON body, and keeps status, chosen headers and the parsed body', async () => {
