@@ -44,6 +44,8 @@ export class AppModule {
           admin: { enabled: true, path: 'jobs', guards: [AdminTokenGuard] },
           board: { enabled: true, route: '/admin/queues', auth: { username: credentials.boardUser, password: credentials.boardPassword } },
           metrics: { enabled: true },
+          // Ready-made job types: an outgoing HTTP call (never to private addresses) and a log line, from the admin API.
+          builtins: { http: true, log: true },
         }),
         TerminusModule,
       ],

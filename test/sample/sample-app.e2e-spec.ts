@@ -137,7 +137,19 @@ describe('the sample application', () => {
     expect(await json(invalid)).toMatchObject({ code: 'JOB_PAYLOAD_INVALID', fields: [{ field: 'data.pages' }] });
     const unknown = await admin('POST', '/runs', { name: 'report.gen', data: {} });
     expect(unknown.status).toBe(400);
-    expect((await json(unknown)).message).toContain('known jobs: jobs.history.retention, partner.sync, report.generate, sessions.cleanup, video.transcode');
+    expect((await json(unknown)).message).toContain('known jobs: http.request, jobs.history.retention, log.message, partner.sync, report.generate, sessions.cleanup, video.transcode');
+  });
+
+  it('runs the built-in log.message from the admin API, and refuses an http.request to its own loopback address', async () => {
+    const logged = await json<{ id: string }>(admin('POST', '/runs', { name: 'log.message', data: { message: 'hello from the sample', category: 'Ops' } }));
+    expect(await recorded(logged.id)).toMatchObject({ name: 'log.message' });
+    expect(output()).toMatch(/\[Ops\] hello from the sample/);
+    const call = await json<{ id: string }>(admin('POST', '/runs', { name: 'http.request', data: { url: `${url}/health` } }));
+    const failed = await waitUntil(async () => {
+      const info = await json<{ state: string; failedReason?: string }>(admin('GET', `/runs/${call.id}`));
+      return info.state === 'failed' ? info : undefined;
+    }, 10_000, 'the refused call to fail');
+    expect(failed.failedReason).toContain('is a loopback, private, link-local or metadata address');
   });
 
   it('cancels a running job through the admin API', async () => {
