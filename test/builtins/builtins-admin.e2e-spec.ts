@@ -63,7 +63,12 @@ describe('built-ins over the admin API', () => {
     expect(created.status).toBe(201);
     const run = await api('POST', `/definitions/${created.body.id}/execute`);
     expect((await events.waitFor('completed', run.body.id)).result).toMatchObject({ status: 200, json: { name: 'log.message' } });
-    const execution = await waitUntil(async () => (await api('GET', `/definitions/${created.body.id}/executions`)).body.items[0], 10_000, 'the execution');
+    // The attempt is recorded when it starts and again when it ends; wait for the second write.
+    const execution = await waitUntil(
+      async () => (await api('GET', `/definitions/${created.body.id}/executions`)).body.items.find((e: { status: string }) => e.status === 'completed'),
+      10_000,
+      'the completed execution',
+    );
     expect(execution).toMatchObject({ status: 'completed', result: { status: 200 } });
     expect((execution.result as HttpRequestResult).json).toMatchObject({ queue: 'builtin.log' });
   });
