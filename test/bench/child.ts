@@ -3,7 +3,7 @@ import { cronLag } from './measures/cron.js';
 import { enqueue } from './measures/enqueue.js';
 import { latency } from './measures/latency.js';
 import { memory } from './measures/memory.js';
-import { processing } from './measures/processing.js';
+import { processing, type ProcessingResult } from './measures/processing.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { SkipScenario } from './subject.js';
 import type { Outcome, Task } from './tasks.js';
@@ -15,7 +15,7 @@ import type { Outcome, Task } from './tasks.js';
 async function perform(task: Task): Promise<unknown> {
   switch (task.measure) {
     case 'processing': {
-      const results: number[] = [];
+      const results: ProcessingResult[] = [];
       for (const run of task.runs) results.push(await processing(SCENARIOS[task.scenario], run));
       return results;
     }

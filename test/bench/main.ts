@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ProcessingResult } from './measures/processing.js';
 import { formatReport, toReport, type Results } from './report.js';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
 import { median } from './stats.js';
@@ -95,10 +96,11 @@ for (let r = 1; r <= repeats; r++) {
         ],
       },
       take(value) {
-        const [c50, c1] = value as number[];
-        push(samples.c50, scenario, c50);
-        push(samples.c1, scenario, c1);
-        return `c50 ${Math.round(c50)} jobs/s, c1 ${Math.round(c1)} jobs/s`;
+        const [c50, c1] = value as ProcessingResult[];
+        push(samples.c50, scenario, c50.jobsPerSecond);
+        push(samples.c1, scenario, c1.jobsPerSecond);
+        const cpu = (r: ProcessingResult) => `${Math.round(r.cpuUsPerJob)} µs CPU/job`;
+        return `c50 ${Math.round(c50.jobsPerSecond)} jobs/s (${cpu(c50)}), c1 ${Math.round(c1.jobsPerSecond)} jobs/s (${cpu(c1)})`;
       },
     });
   }

@@ -8,11 +8,17 @@ export interface ProcessingRun {
   capMs: number;
 }
 
+export interface ProcessingResult {
+  jobsPerSecond: number;
+  /** CPU time of this process per job (user + system): less sensitive than throughput to other work on the machine. */
+  cpuUsPerJob: number;
+}
+
 /**
  * Jobs per second over `count` jobs queued beforehand, from the first handler start to the last (start-up excluded
  * alike for everyone), plus whatever the subject still owes for those jobs afterwards (history rows).
  */
-export async function processing(factory: SubjectFactory, run: ProcessingRun): Promise<number> {
+export async function processing(factory: SubjectFactory, run: ProcessingRun): Promise<ProcessingResult> {
   const subject = await factory({ concurrency: run.concurrency });
   try {
     await subject.fill(run.count);
@@ -21,10 +27,12 @@ export async function processing(factory: SubjectFactory, run: ProcessingRun): P
     let last = 0;
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
+    let cpu = process.cpuUsage();
     await subject.start(() => {
       last = performance.now();
       if (handled++ === 0) {
         first = last;
+        cpu = process.cpuUsage();
         setTimeout(done, run.capMs).unref();
       }
       if (handled === run.count) done();
@@ -32,7 +40,8 @@ export async function processing(factory: SubjectFactory, run: ProcessingRun): P
     await deadline(finished, run.capMs + 120_000, `${run.count} jobs at concurrency ${run.concurrency}`);
     const counted = handled;
     const end = subject.settle ? (await subject.settle(), performance.now()) : last;
-    return (counted - 1) / ((end - first) / 1000);
+    const used = process.cpuUsage(cpu);
+    return { jobsPerSecond: (counted - 1) / ((end - first) / 1000), cpuUsPerJob: (used.user + used.system) / counted };
   } finally {
     await subject.close();
   }
