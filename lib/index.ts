@@ -43,6 +43,8 @@ export type { JobRequestItem, JobFlowNode, JobFlowHandle, JobListQuery, CleanOpt
 export type {
   JobsModuleOptions,
   JobsConnection,
+  PostgresConnection,
+  PostgresPoolSettings,
   RedisConnection,
   QueueOptions,
   DefaultJobOptions,
@@ -69,3 +71,14 @@ export { ADMIN_TAG } from './admin/admin-routes.decorator.js';
 export { JobsExceptionFilter } from './admin/jobs-exception.filter.js';
 export { JobsMetrics } from './observability/jobs.metrics.js';
 export { JobsHealthIndicator, type JobsHealthResult } from './observability/jobs-health.indicator.js';
+export { BUILTIN_JOBS, BUILTIN_QUEUES } from './builtins/builtins.constants.js';
+export { DestinationRefusedError, HttpRequestError, SshHostKeyError, SshCommandError } from './builtins/builtins.errors.js';
+export type { JobsBuiltinsOptions, BuiltinJobOptions } from './builtins/builtins.options.js';
+export type { HttpBuiltinOptions } from './builtins/http/http.options.js';
+export type { HttpRequestPayload, HttpRequestResult, HttpMethod } from './builtins/http/http-request.payload.js';
+export type { MailBuiltinOptions, MailSmtpOptions, MailTransporter, MailTemplate } from './builtins/mail/mail.options.js';
+export type { MailSendPayload, MailAttachment, MailSendResult } from './builtins/mail/mail-send.payload.js';
+export type { SshBuiltinOptions, SshHostOptions } from './builtins/ssh/ssh.options.js';
+export type { SshCommandPayload, SshCommandResult } from './builtins/ssh/ssh-command.payload.js';
+export type { LogBuiltinOptions } from './builtins/log/log.options.js';
+export type { LogMessagePayload, LogMessageResult, LogLevel } from './builtins/log/log-message.payload.js';

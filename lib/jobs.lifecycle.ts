@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import { JOBS_OPTIONS } from './jobs.constants.js';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { messages } from './jobs.messages.js';
-import type { ResolvedJobsOptions } from './jobs.options.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
@@ -26,11 +24,12 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     private readonly factory: BullMqFactory,
     private readonly schedules: JobSchedules,
     private readonly localCrons: LocalCronRunner,
-    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const queues = this.workers.queuesToWork();
+    // A backend that is not set up stops start-up here, rather than failing the first enqueue.
+    await this.queues.ready();
     await this.queues.applyGlobalConcurrency(queues);
     await this.schedules.reconcile();
     if (!queues.length) return;
@@ -38,7 +37,7 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     await this.cancellation.listen();
     await this.workers.start();
     this.localCrons.start();
-    this.logger.log(`Workers started for queues: ${queues.join(', ')} (prefix "${this.options.prefix}").`);
+    this.logger.log(`Workers started for queues: ${queues.join(', ')} (${this.factory.location}).`);
     if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
   }
 

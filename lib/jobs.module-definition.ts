@@ -4,6 +4,8 @@ import type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions } from './i
 import type { JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
 import { adminEnabled, adminParts } from './admin/admin.parts.js';
 import { boardEnabled, boardParts } from './board/board.parts.js';
+import type { JobsBuiltinsOptions } from './builtins/builtins.options.js';
+import { builtinsEnabled, builtinsParts } from './builtins/builtins.parts.js';
 import { historyParts } from './history/history.providers.js';
 import { historyEnabled, resolveHistoryOptions } from './history/history.options.js';
 import { metricsEnabled, metricsParts } from './observability/metrics.parts.js';
@@ -20,6 +22,8 @@ export interface JobsModuleExtras {
   board?: JobsBoardOptions;
   /** Prometheus metrics. Off unless given. */
   metrics?: JobsMetricsOptions;
+  /** Built-in job types (`http.request`, `mail.send`, `ssh.command`, `log.message`); each is off unless given. */
+  builtins?: JobsBuiltinsOptions;
 }
 
 type Parts = Pick<DynamicModule, 'imports' | 'providers' | 'controllers' | 'exports'>;
@@ -35,6 +39,7 @@ function extraParts(extras: JobsModuleExtras): Parts[] {
   }
   if (boardEnabled(extras.board)) parts.push(boardParts(extras.board));
   if (metricsEnabled(extras.metrics)) parts.push(metricsParts(extras.metrics));
+  if (builtinsEnabled(extras.builtins)) parts.push(builtinsParts(extras.builtins));
   return parts;
 }
 

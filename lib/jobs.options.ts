@@ -1,7 +1,7 @@
 import { DEFAULT_PREFIX } from './jobs.constants.js';
 import { JobsConfigurationError } from './jobs.errors.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
-import type { JobsConnection, JobsModuleOptions, QueueOptions } from './interfaces/jobs-module-options.interface.js';
+import type { JobsConnection, JobsModuleOptions, PostgresConnection, QueueOptions } from './interfaces/jobs-module-options.interface.js';
 import { normalizeBackoff } from './runtime/backoff.js';
 
 /** Options after defaults are merged: the rest of the module reads these and never checks for absence. */
@@ -36,12 +36,31 @@ function fail(option: string, expected: string, got: unknown): never {
   throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${JSON.stringify(got)}.`);
 }
 
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+function checkPostgres(connection: PostgresConnection): void {
+  const { postgres, schema, migrate } = connection;
+  if (typeof postgres === 'string') {
+    if (!/^postgres(ql)?:\/\//.test(postgres)) fail('connection.postgres', 'a postgres:// or postgresql:// URL', postgres);
+  } else if (!postgres || typeof postgres !== 'object' || Array.isArray(postgres)) {
+    fail('connection.postgres', 'a URL or node-postgres pool settings', postgres);
+  }
+  if (schema !== undefined && !(typeof schema === 'string' && SCHEMA_NAME.test(schema))) {
+    fail('connection.schema', 'a PostgreSQL identifier (letters, digits, _ or $; at most 63)', schema);
+  }
+  if (migrate !== undefined && typeof migrate !== 'boolean') fail('connection.migrate', 'a boolean', migrate);
+}
+
 function checkConnection(connection: unknown): JobsConnection {
+  if (connection && typeof connection === 'object' && 'postgres' in connection) {
+    checkPostgres(connection as PostgresConnection);
+    return connection as JobsConnection;
+  }
   const redis = (connection as { redis?: unknown } | undefined)?.redis;
   if (typeof redis === 'string') {
     if (!/^rediss?:\/\//.test(redis)) fail('connection.redis', 'a redis:// or rediss:// URL', redis);
   } else if (!redis || typeof redis !== 'object') {
-    fail('connection', '{ redis: url | ioredis options | { cluster: nodes } }', connection);
+    fail('connection', '{ redis: url | ioredis options | { cluster: nodes } } or { postgres: url | pool settings }', connection);
   }
   return connection as JobsConnection;
 }

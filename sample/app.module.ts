@@ -1,10 +1,9 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Injectable, Logger, Module } from '@nestjs/common';
+import { Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JOB_HISTORY_MIGRATIONS, JobsModule, OnJobEvent, type JobEvent } from 'nestjs-jobs';
+import { JobsModule, OnJobEvent, type JobEvent } from 'nestjs-jobs';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import type { SampleBackends } from './backends.js';
 import { credentials } from './credentials.js';
 import { HealthController } from './health.controller.js';
 import { Maintenance } from './maintenance.service.js';
@@ -26,28 +25,28 @@ class JobLog {
 }
 
 @Module({
-  imports: [
-    // The host's own database; the module's migrations create its two tables on start.
-    TypeOrmModule.forRoot({
-      type: 'better-sqlite3',
-      database: process.env.HISTORY_DB ?? join(tmpdir(), 'nestjs-jobs-sample.sqlite'),
-      autoLoadEntities: true,
-      migrations: JOB_HISTORY_MIGRATIONS,
-      migrationsRun: true,
-    }),
-    JobsModule.forRoot({
-      connection: { redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-      prefix: process.env.JOBS_PREFIX ?? 'sample',
-      queues: { default: { concurrency: 5 }, reports: { concurrency: 2 } },
-      shutdownTimeout: 5_000,
-      history: { retentionDays: 14, redact: ['password', 'apiKey'] },
-      admin: { enabled: true, path: 'jobs', guards: [AdminTokenGuard] },
-      board: { enabled: true, route: '/admin/queues', auth: { username: credentials.boardUser, password: credentials.boardPassword } },
-      metrics: { enabled: true },
-    }),
-    TerminusModule,
-  ],
   controllers: [ReportsController, HealthController],
   providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog, Maintenance],
 })
-export class AppModule {}
+export class AppModule {
+  static register(backends: SampleBackends): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // The host's own database; the module's migrations create its two tables on start.
+        TypeOrmModule.forRoot(backends.history),
+        JobsModule.forRoot({
+          connection: backends.queues,
+          prefix: process.env.JOBS_PREFIX ?? 'sample',
+          queues: { default: { concurrency: 5 }, reports: { concurrency: 2 } },
+          shutdownTimeout: 5_000,
+          history: { retentionDays: 14, redact: ['password', 'apiKey'] },
+          admin: { enabled: true, path: 'jobs', guards: [AdminTokenGuard] },
+          board: { enabled: true, route: '/admin/queues', auth: { username: credentials.boardUser, password: credentials.boardPassword } },
+          metrics: { enabled: true },
+        }),
+        TerminusModule,
+      ],
+    };
+  }
+}

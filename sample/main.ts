@@ -3,12 +3,29 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { sampleBackends } from './backends.js';
 import { credentials, shown } from './credentials.js';
 
-const app = await NestFactory.create(AppModule);
+const logger = new Logger('Sample');
+const backends = await sampleBackends(process.env, (line) => logger.log(line));
+logger.log(backends.summary);
+
+const app = await NestFactory.create(AppModule.register(backends));
 app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
-// Without this, SIGTERM kills the process and running jobs are cut off instead of finishing.
-app.enableShutdownHooks();
+// On SIGTERM or Ctrl+C, running jobs finish (or go back to their queue) and the last history rows are written before
+// the process ends; an embedded database stops only after that. Nest's `enableShutdownHooks()` does the same without one.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void app
+      .close()
+      .then(() => backends.stop())
+      // As Nest does: the signal is raised again, now without a listener, so the process ends as it asked.
+      .then(() => process.kill(process.pid, signal), (err: unknown) => {
+        logger.error(`Shutdown failed: ${String(err)}`);
+        process.exit(1);
+      });
+  });
+}
 
 const document = SwaggerModule.createDocument(
   app,
@@ -18,7 +35,6 @@ SwaggerModule.setup('docs', app, document);
 
 await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
 const url = (await app.getUrl()).replace('[::1]', 'localhost');
-const logger = new Logger('Sample');
 logger.log(`Sample listening on ${url}`);
 logger.log(`Admin API   ${url}/api/v1/jobs   (Authorization: Bearer ${shown.adminToken})`);
 logger.log(`Swagger UI  ${url}/docs   (document: ${url}/docs-json)`);

@@ -1,59 +1,52 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { FlowProducer, Queue, QueueEvents, QueueEventsProducer, Worker, type Processor, type WorkerOptions } from 'bullmq';
-import { Cluster, Redis } from 'ioredis';
+import type { FlowProducer, Processor, Queue, QueueEvents, QueueEventsProducer, Worker, WorkerOptions } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import type { RedisConnection } from '../interfaces/jobs-module-options.interface.js';
-
-/** BullMQ's blocking commands need `maxRetriesPerRequest: null`: a command waits out a reconnect instead of failing. */
-function createRedisClient(redis: RedisConnection): Redis | Cluster {
-  if (typeof redis === 'string') return new Redis(redis, { maxRetriesPerRequest: null });
-  if ('cluster' in redis) {
-    const options = redis.options ?? {};
-    return new Cluster(redis.cluster, { ...options, redisOptions: { ...options.redisOptions, maxRetriesPerRequest: null } });
-  }
-  return new Redis({ ...redis, maxRetriesPerRequest: null });
-}
+import { createQueueBackend, type QueueBackend } from './queue-backend.js';
 
 export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'name' | 'settings'>;
 
 /**
- * Builds every BullMQ object of the module on one backend connection. Queues, flows and event producers share it;
- * each Worker and QueueEvents duplicates it for its blocking reads. Injectable so a host or test can replace it.
+ * Builds every BullMQ object of the module on one backend, Redis or PostgreSQL; nothing else in the module knows which.
+ * Injectable so a host or test can replace it.
  */
 @Injectable()
 export class BullMqFactory {
   private readonly logger = new Logger('JobsModule');
-  private readonly connection: Redis | Cluster;
+  private readonly backend: QueueBackend;
 
-  constructor(@Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions) {
-    this.connection = createRedisClient(options.connection.redis);
-    // Errors reach the BullMQ objects that use the connection; this keeps an idle shared client from crashing the process.
-    this.connection.on('error', () => undefined);
+  constructor(@Inject(JOBS_OPTIONS) options: ResolvedJobsOptions) {
+    this.backend = createQueueBackend(options.connection, options.prefix);
   }
 
-  private get base() {
-    return { connection: this.connection, prefix: this.options.prefix };
+  get kind(): QueueBackend['kind'] {
+    return this.backend.kind;
   }
 
+  get location(): string {
+    return this.backend.location;
+  }
+
+  // The classes are typed for the backend they are bound to; the module uses them through BullMQ's default types.
   queue(name: string): Queue {
-    return this.logErrors(new Queue(name, this.base), `Queue "${name}"`);
+    return this.logErrors(new this.backend.classes.Queue(name, this.backend.base) as unknown as Queue, `Queue "${name}"`);
   }
 
   worker(name: string, processor: Processor, settings: WorkerSettings): Worker {
-    return new Worker(name, processor, { ...this.base, ...settings, autorun: false });
+    return new this.backend.classes.Worker(name, processor, { ...this.backend.base, ...settings, autorun: false }) as unknown as Worker;
   }
 
   queueEvents(name: string): QueueEvents {
-    return new QueueEvents(name, { ...this.base, autorun: true });
+    return new this.backend.classes.QueueEvents(name, { ...this.backend.base, autorun: true }) as unknown as QueueEvents;
   }
 
   eventsProducer(name: string): QueueEventsProducer {
-    return this.logErrors(new QueueEventsProducer(name, this.base), `Events producer of "${name}"`);
+    const producer = new this.backend.classes.QueueEventsProducer(name, this.backend.base) as unknown as QueueEventsProducer;
+    return this.logErrors(producer, `Events producer of "${name}"`);
   }
 
   flowProducer(): FlowProducer {
-    return this.logErrors(new FlowProducer(this.base), 'Flow producer');
+    return this.logErrors(new this.backend.classes.FlowProducer(this.backend.base) as unknown as FlowProducer, 'Flow producer');
   }
 
   /** An 'error' without a listener would crash the process; a lost connection is logged and BullMQ reconnects. */
@@ -62,15 +55,8 @@ export class BullMqFactory {
     return emitter;
   }
 
-  /** Closes the shared connection; every object built on it must be closed first. */
-  async close(): Promise<void> {
-    if (this.connection.status === 'end') return;
-    await this.connection.quit().catch(() => this.connection.disconnect());
-  }
-
-  async ping(): Promise<number> {
-    const started = performance.now();
-    await this.connection.ping();
-    return performance.now() - started;
+  /** Closes what the objects share; every object built here must be closed first. */
+  close(): Promise<void> {
+    return this.backend.close();
   }
 }

@@ -34,6 +34,11 @@ export class QueueRegistry {
     return queue;
   }
 
+  /** Resolves once the backend answers for every queue; on PostgreSQL, fails if its tables are missing or too old. */
+  async ready(): Promise<void> {
+    await Promise.all(this.names().map((name) => this.get(name).waitUntilReady()));
+  }
+
   /**
    * Applies each worked queue's `globalConcurrency` from options, and lifts one that options no longer set. Only
    * instances that work a queue touch its limit, so a producer-only instance never lifts it.

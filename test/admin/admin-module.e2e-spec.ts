@@ -3,7 +3,7 @@ import { Injectable, Module, ValidationPipe, type CanActivate, type ExecutionCon
 import { JobsModule } from '../../lib/index.js';
 import { OpenGuard } from './open.guard.js';
 import { createHttpApp } from '../support/http-app.js';
-import { REDIS_URL } from '../support/services.js';
+import { queueConnection } from '../support/services.js';
 
 /** A provider of a module that is not global: the guard below can only reach it through `admin.imports`. */
 @Injectable()
@@ -27,7 +27,7 @@ describe('admin API set up by the host', () => {
     const h = await createHttpApp({
       jobsModule: (prefix) =>
         JobsModule.forRootAsync({
-          useFactory: async () => ({ connection: { redis: REDIS_URL }, prefix }),
+          useFactory: async () => ({ connection: queueConnection(prefix), prefix }),
           admin: { enabled: true, path: '/ops/', guards: [ApiKeyGuard], imports: [ApiKeysModule] },
         }),
     });

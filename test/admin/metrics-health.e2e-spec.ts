@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Controller, Get, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import type { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Counter, Registry } from 'prom-client';
 import {
   JobEventBus,
@@ -17,7 +16,7 @@ import {
 } from '../../lib/index.js';
 import { WorkerHost } from '../../lib/runtime/worker-host.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
-import { REDIS_URL } from '../support/services.js';
+import { stallQueueBackend } from '../support/services.js';
 import { work } from '../support/sleep.js';
 import { EventLog, waitUntil } from '../support/wait.js';
 
@@ -351,30 +350,6 @@ class HealthController {
 @Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
 class HealthModule {}
 
-/**
- * `CLIENT PAUSE` stops the real Redis from answering any client, which is how a backend that has stopped responding
- * looks to the indicator, without a mock. It is safe next to other suites running in parallel against the same Redis:
- * their commands are not refused, only held until the pause ends, and Redis ends the pause itself after `ms` even if
- * this process died meanwhile (while paused, not even `CLIENT UNPAUSE` is served). It is kept to 2 s.
- */
-async function pauseRedis(ms: number): Promise<void> {
-  const admin = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    await admin.call('CLIENT', 'PAUSE', String(ms), 'ALL');
-  } finally {
-    admin.disconnect();
-  }
-}
-
-async function unpauseRedis(): Promise<void> {
-  const admin = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    await admin.call('CLIENT', 'UNPAUSE');
-  } finally {
-    admin.disconnect();
-  }
-}
-
 describe('JobsHealthIndicator', () => {
   describe('with workers for every queue, behind @nestjs/terminus', () => {
     let app: StartedApp;
@@ -389,7 +364,6 @@ describe('JobsHealthIndicator', () => {
     });
 
     afterAll(async () => {
-      await unpauseRedis();
       await app?.close();
     });
 
@@ -424,8 +398,8 @@ describe('JobsHealthIndicator', () => {
       expect((await indicator.isHealthy()).jobs.pausedQueues).toEqual([]);
     });
 
-    it('is down, naming its timeout, while Redis does not answer, and up again after', async () => {
-      await pauseRedis(2_000);
+    it('is down, naming its timeout, while the queue backend does not answer, and up again after', async () => {
+      await stallQueueBackend(h.prefix, 2_000);
       const [direct, http] = await Promise.all([indicator.isHealthy('jobs', { timeout: 300 }), fetch(`${h.url}/health`)]);
       expect(direct).toEqual({
         jobs: { status: 'down', workers: ['alpha', 'beta', 'default'], missingWorkers: [], pausedQueues: [], message: 'The queue backend did not answer within 300 ms.' },

@@ -20,7 +20,7 @@ import {
 } from '../../lib/index.js';
 import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
-import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
 import { work } from '../support/sleep.js';
 import { EventLog, waitUntil } from '../support/wait.js';
 
@@ -81,7 +81,7 @@ async function createHistoryApp(db: TestDatabase, prefix: string): Promise<Histo
     imports: [
       TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true, synchronize: false, retryAttempts: 1 }),
       JobsModule.forRoot({
-        connection: { redis: REDIS_URL },
+        connection: queueConnection(prefix),
         prefix,
         history: { redact: ['password', 'TOKEN'], batchSize: 20, flushInterval: 50, retentionDays: 30 },
       }),

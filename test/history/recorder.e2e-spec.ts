@@ -17,7 +17,7 @@ import {
   type JobHandler,
 } from '../../lib/index.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
-import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
 import { EventLog } from '../support/wait.js';
 
 @JobProcessor('r.quick')
@@ -66,7 +66,7 @@ it('writes the rows still waiting when the application shuts down', async () => 
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never),
-      JobsModule.forRoot({ connection: { redis: REDIS_URL }, prefix, history: { flushInterval: 600_000, batchSize: 1_000 } }),
+      JobsModule.forRoot({ connection: queueConnection(prefix), prefix, history: { flushInterval: 600_000, batchSize: 1_000 } }),
     ],
     providers: [QuickJob],
   }).compile();

@@ -60,6 +60,8 @@ describe('flows and chains', () => {
       { name: 'step', data: { label: 'z' } },
     ]);
     await t.events.waitFor('failed', broken[1].id);
+    // The step after it fails with it, without running.
+    await t.events.waitFor('failed', broken[2].id);
     expect((await t.jobs.get(broken[2].id))?.state).toBe('failed');
     expect(t.app.get(StepJob).order).toEqual(['a', 'b', 'c', 'x', 'y']);
   });

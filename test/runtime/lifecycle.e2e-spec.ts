@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { JobProcessor, JobService, JobsModule, type JobContext, type JobHandler } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
-import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import { deletePrefix, queueConnection, rawQueue, uniquePrefix } from '../support/services.js';
 import { work } from '../support/sleep.js';
 import { EventLog, waitUntil } from '../support/wait.js';
 import { JobEventBus } from '../../lib/index.js';
@@ -28,7 +26,7 @@ class StepTwo implements JobHandler<{ from: string }, string> {
   }
 }
 
-const queueOf = (prefix: string) => new Queue('default', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+const queueOf = (prefix: string) => rawQueue('default', prefix);
 
 describe('start and shutdown', () => {
   let t: JobsTestApp | undefined;
@@ -51,7 +49,6 @@ describe('start and shutdown', () => {
       expect(followUps.map((j) => [j.name, j.data])).toEqual([['step.two', { from: id }]]);
     } finally {
       await queue.close();
-      await queue.disconnect();
       await deletePrefix(app.prefix);
     }
   });
@@ -78,7 +75,6 @@ describe('start and shutdown', () => {
     } finally {
       await producer.close();
       await queue.close();
-      await queue.disconnect();
     }
   });
 
@@ -97,7 +93,6 @@ describe('start and shutdown', () => {
       }
     } finally {
       await queue.close();
-      await queue.disconnect();
     }
   });
 
@@ -106,7 +101,7 @@ describe('start and shutdown', () => {
     const producer = await createJobsApp([StepTwo], { prefix, workers: false }, { cleanup: false });
     const { id } = await producer.jobs.add('step.two', { from: 'early' });
     const moduleRef = await Test.createTestingModule({
-      imports: [JobsModule.forRoot({ connection: { redis: REDIS_URL }, prefix })],
+      imports: [JobsModule.forRoot({ connection: queueConnection(prefix), prefix })],
       providers: [StepTwo],
     })
       .setLogger(false as never)
@@ -147,7 +142,7 @@ describe('start and shutdown', () => {
           imports: [ConfigModule],
           inject: [CONFIG],
           useFactory: (config: { wideConcurrency: number }) => ({
-            connection: { redis: REDIS_URL },
+            connection: queueConnection(prefix),
             prefix,
             queues: { wide: { concurrency: config.wideConcurrency } },
           }),

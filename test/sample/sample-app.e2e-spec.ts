@@ -1,43 +1,62 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import pg from 'pg';
+import { PG_URL, REDIS_URL, deletePrefix, onPostgres, schemaOf, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const prefix = uniquePrefix('sample');
-const historyDb = join(tmpdir(), `${prefix}.sqlite`);
 const ADMIN_TOKEN = 'test-admin-token';
 const BOARD_USER = 'ops';
 const BOARD_PASSWORD = 'board-secret';
 
-/** The sample as `npm start` runs it: a real process serving real HTTP. */
-describe('the sample application', () => {
-  let child: ChildProcess;
-  let url: string;
+interface Sample {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+}
+
+/** The sample as `npm start` runs it: a real process serving real HTTP, with only the environment given here. */
+async function startSample(env: Record<string, string>): Promise<Sample> {
+  const { REDIS_URL: _r, DATABASE_URL: _d, JOBS_BACKEND: _b, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['dist-sample/main.js'], {
+    cwd: root,
+    env: { ...inherited, NODE_OPTIONS: '', PORT: '0', NO_COLOR: '1', ADMIN_TOKEN, BOARD_USER, BOARD_PASSWORD, ...env },
+  });
   let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await waitUntil(() => {
+    if (child.exitCode !== null) throw new Error(`The sample exited: ${output}`);
+    return /Sample listening on (http:\/\/\S+)/.exec(output)?.[1];
+  }, 30_000, 'the sample to listen');
+  return { child, url, output: () => output };
+}
 
-  beforeAll(async () => {
-    child = spawn(process.execPath, ['dist-sample/main.js'], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', PORT: '0', REDIS_URL, JOBS_PREFIX: prefix, HISTORY_DB: historyDb, NO_COLOR: '1', ADMIN_TOKEN, BOARD_USER, BOARD_PASSWORD },
-    });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    url = (await waitUntil(() => /Sample listening on (http:\/\/\S+)/.exec(output)?.[1], 20_000, 'the sample to listen'))!;
-  });
+async function stopSample(sample: Sample, signal: NodeJS.Signals = 'SIGTERM'): Promise<[number | null, NodeJS.Signals | null]> {
+  if (sample.child.exitCode !== null || sample.child.signalCode !== null) return [sample.child.exitCode, sample.child.signalCode];
+  const exited = once(sample.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  sample.child.kill(signal);
+  return exited;
+}
 
-  afterAll(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await deletePrefix(prefix);
-    rmSync(historyDb, { force: true });
-  });
+async function postgresAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
+const api = (sample: Sample) => {
   const admin = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) =>
-    fetch(`${url}/api/v1/jobs${path}`, {
+    fetch(`${sample.url}/api/v1/jobs${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -45,11 +64,49 @@ describe('the sample application', () => {
   const json = async <T = any>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
   const recorded = (jobId: string) =>
     waitUntil(async () => (await json(admin('GET', `/executions?jobId=${jobId}&status=completed`))).items[0], 10_000, 'the run in the history');
+  const orderReport = async () => {
+    const response = await fetch(`${sample.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'sales', pages: 2 }) });
+    expect(response.status).toBe(201);
+    return (await json<{ id: string }>(response)).id;
+  };
+  return { admin, json, recorded, orderReport };
+};
+
+/** On the suites' backend: Redis with history in SQLite, or (JOBS_BACKEND=postgres) queues and history in one database. */
+describe('the sample application', () => {
+  const prefix = uniquePrefix('sample');
+  const historyDb = join(tmpdir(), `${prefix}.sqlite`);
+  const database = `sample_${schemaOf(prefix)}`;
+  let sample: Sample;
+  let child: ChildProcess;
+  let url: string;
+  let output: () => string;
+
+  beforeAll(async () => {
+    if (onPostgres) await postgresAdmin(`CREATE DATABASE "${database}"`);
+    const databaseUrl = Object.assign(new URL(PG_URL), { pathname: `/${database}` }).toString();
+    sample = await startSample(
+      onPostgres
+        ? { JOBS_BACKEND: 'postgres', DATABASE_URL: databaseUrl, JOBS_PREFIX: prefix }
+        : { REDIS_URL, JOBS_PREFIX: prefix, HISTORY_DB: historyDb },
+    );
+    ({ child, url, output } = sample);
+    expect(output()).toContain(onPostgres ? `Queues on PostgreSQL 127.0.0.1:5432/${database} (schema sample_jobs)` : 'Queues on Redis');
+  });
+
+  afterAll(async () => {
+    if (sample && child.exitCode === null) child.kill('SIGKILL');
+    await deletePrefix(prefix);
+    rmSync(historyDb, { force: true });
+    if (onPostgres) await postgresAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  });
+
+  const admin = (...args: Parameters<ReturnType<typeof api>['admin']>) => api(sample).admin(...args);
+  const json = <T = any>(response: Response | Promise<Response>) => api(sample).json<T>(response);
+  const recorded = (jobId: string) => api(sample).recorded(jobId);
 
   it('runs a job ordered through a route of its own to completion, with its progress and history', async () => {
-    const response = await fetch(`${url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'sales', pages: 2 }) });
-    expect(response.status).toBe(201);
-    const { id } = await json<{ id: string }>(response);
+    const id = await api(sample).orderReport();
     const job = await waitUntil(
       async () => {
         const info = await json<{ state: string }>(admin('GET', `/runs/${id}`));
@@ -124,7 +181,67 @@ describe('the sample application', () => {
     // Nest closes the app, then raises the signal again so the process ends as the signal asked.
     const [code, signal] = await once(child, 'exit');
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(output).toContain('Workers stopped; no job is running.');
-    expect(output).not.toContain('enableShutdownHooks');
+    expect(output()).toContain('Workers stopped; no job is running.');
+    expect(output()).not.toContain('enableShutdownHooks');
   });
 });
+
+/** `npm start` on a machine with no Redis and no PostgreSQL to use: the sample brings its own database. */
+describe('the sample with no service configured', () => {
+  const dir = join(tmpdir(), uniquePrefix('embedded-pg'));
+  let port: number;
+  let sample: Sample | undefined;
+
+  beforeAll(async () => {
+    port = await freePort();
+  });
+
+  afterAll(async () => {
+    if (sample) await stopSample(sample);
+    // Should a test have failed half-way, no database server outlives the suite.
+    const lock = join(dir, 'postmaster.pid');
+    try {
+      if (existsSync(lock)) process.kill(Number(readFileSync(lock, 'utf8').split('\n')[0]), 'SIGQUIT');
+    } catch {
+      // Already gone.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = async () => (sample = await startSample({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: String(port) }));
+
+  it('starts an embedded PostgreSQL for queues and history, runs a job there, and stops the database with the app', async () => {
+    const first = await start();
+    expect(first.output()).toContain(`Creating an embedded PostgreSQL in ${dir}`);
+    expect(first.output()).toContain(`Queues on PostgreSQL 127.0.0.1:${port}/sample (schema sample_jobs); history in PostgreSQL 127.0.0.1:${port}/sample (embedded PostgreSQL`);
+    const id = await api(first).orderReport();
+    expect(await api(first).recorded(id)).toMatchObject({ status: 'completed', name: 'report.generate', result: { kind: 'sales', pages: 2 } });
+    expect(existsSync(join(dir, 'postmaster.pid'))).toBe(true);
+    expect(await stopSample(first)).toEqual([null, 'SIGTERM']);
+    // A clean stop of the server removes its lock file.
+    expect(existsSync(join(dir, 'postmaster.pid'))).toBe(false);
+  });
+
+  it('reuses its data on the next start, and takes over from a server a crashed run left behind', async () => {
+    const second = await start();
+    expect(second.output()).not.toContain('Creating an embedded PostgreSQL');
+    const before = await api(second).json<{ items: unknown[] }>(api(second).admin('GET', '/executions?name=report.generate'));
+    expect(before.items).toHaveLength(1);
+    // A crash: the app dies at once and its database server is left running, holding the data directory.
+    expect(await stopSample(second, 'SIGKILL')).toEqual([null, 'SIGKILL']);
+    expect(existsSync(join(dir, 'postmaster.pid'))).toBe(true);
+
+    const third = await start();
+    expect(third.output()).toContain('that a previous run left behind');
+    const id = await api(third).orderReport();
+    expect(await api(third).recorded(id)).toMatchObject({ status: 'completed' });
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { REDIS_URL, deletePrefix, uniquePrefix } from '../support/services.js';
+import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -22,7 +22,7 @@ describe('an every-second @Cron on three replicas', () => {
     for (let i = 0; i < 3; i++) {
       const child = spawn(process.execPath, ['test/scheduling/fixtures/ticker.mjs'], {
         cwd: root,
-        env: { ...process.env, NODE_OPTIONS: '', REDIS_URL, PREFIX: prefix },
+        env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)), PREFIX: prefix },
       });
       let buffered = '';
       child.stdout!.on('data', (chunk: Buffer) => {

@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
+import { PG_URL } from './services.js';
 
-export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const MARIADB_URL = process.env.MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 /** A database of a test's own: a role and schema, a database and user, or a file; and a way to make it unreachable. */

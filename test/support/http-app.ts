@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
-import { REDIS_URL, deletePrefix, uniquePrefix } from './services.js';
+import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
 
 export interface HttpTestApp {
   app: INestApplication;
@@ -36,7 +36,7 @@ export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestA
     imports: [
       ...(database ? [database] : []),
       ...(setup.imports ?? []),
-      setup.jobsModule?.(prefix) ?? JobsModule.forRoot({ connection: { redis: REDIS_URL }, ...setup.options, prefix, ...setup.extras }),
+      setup.jobsModule?.(prefix) ?? JobsModule.forRoot({ connection: queueConnection(prefix), ...setup.options, prefix, ...setup.extras }),
     ],
     providers: setup.providers ?? [],
   })

@@ -1,7 +1,7 @@
-import { ConsoleLogger, type INestApplicationContext, type Provider } from '@nestjs/common';
+import { ConsoleLogger, type INestApplicationContext, type LoggerService, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { JobEventBus, JobService, JobsModule, type JobsModuleOptions } from '../../lib/index.js';
-import { REDIS_URL, deletePrefix, uniquePrefix } from './services.js';
+import { JobEventBus, JobService, JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
+import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
 import { EventLog } from './wait.js';
 
 export interface JobsTestApp {
@@ -15,15 +15,15 @@ export interface JobsTestApp {
 /** A real Nest application context with the module on real Redis, under a prefix of its own. */
 export async function createJobsApp(
   providers: Provider[],
-  options: Partial<JobsModuleOptions> = {},
-  { cleanup = true }: { cleanup?: boolean } = {},
+  options: Partial<JobsModuleOptions> & JobsModuleExtras = {},
+  { cleanup = true, logger }: { cleanup?: boolean; logger?: LoggerService } = {},
 ): Promise<JobsTestApp> {
   const prefix = options.prefix ?? uniquePrefix();
   const moduleRef = await Test.createTestingModule({
-    imports: [JobsModule.forRoot({ connection: { redis: REDIS_URL }, ...options, prefix })],
+    imports: [JobsModule.forRoot({ connection: queueConnection(prefix), ...options, prefix })],
     providers,
   })
-    .setLogger(process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} })
+    .setLogger(logger ?? (process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} }))
     .compile();
   const app = moduleRef;
   const events = new EventLog(app.get(JobEventBus));

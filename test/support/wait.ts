@@ -29,13 +29,14 @@ export class EventLog {
     return this.events.filter((e) => e.type === type && (jobId === undefined || e.jobId === jobId));
   }
 
-  /** Resolves with the first matching event, already seen or still to come. */
-  waitFor(type: JobEventType, jobId?: string, timeout = 10_000): Promise<JobEvent> {
-    const match = (e: JobEvent) => e.type === type && (jobId === undefined || e.jobId === jobId);
+  /** Resolves with the first matching event (of any of the types, if several), already seen or still to come. */
+  waitFor(type: JobEventType | JobEventType[], jobId?: string, timeout = 10_000): Promise<JobEvent> {
+    const types = [type].flat();
+    const match = (e: JobEvent) => types.includes(e.type) && (jobId === undefined || e.jobId === jobId);
     const seen = this.events.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`No "${type}" event for ${jobId ?? 'any job'} within ${timeout} ms`)), timeout);
+      const timer = setTimeout(() => reject(new Error(`No "${types.join('/')}" event for ${jobId ?? 'any job'} within ${timeout} ms`)), timeout);
       this.waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
     });
   }

@@ -57,3 +57,23 @@ describe('resolveJobsOptions', () => {
     expect(call).toThrow(`"${option}"`);
   });
 });
+
+describe('resolveJobsOptions with PostgreSQL', () => {
+  it('takes a URL or pool settings, a schema and migrate', () => {
+    const postgres = { postgres: { connectionString: 'postgres://u@h/db', max: 4 }, schema: 'app_jobs', migrate: true };
+    expect(resolveJobsOptions({ connection: postgres }).connection).toEqual(postgres);
+    expect(resolveJobsOptions({ connection: { postgres: 'postgresql://u@h/db' } }).connection).toEqual({ postgres: 'postgresql://u@h/db' });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['connection.postgres', { postgres: 'mysql://u@h/db' }],
+    ['connection.postgres', { postgres: 42 }],
+    ['connection.schema', { postgres: 'postgres://u@h/db', schema: 'my-jobs' }],
+    ['connection.schema', { postgres: 'postgres://u@h/db', schema: 'x'.repeat(64) }],
+    ['connection.migrate', { postgres: 'postgres://u@h/db', migrate: 'yes' }],
+  ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, connection) => {
+    const call = () => resolveJobsOptions({ connection } as unknown as JobsModuleOptions);
+    expect(call).toThrow(JobsConfigurationError);
+    expect(call).toThrow(`"${option}"`);
+  });
+});

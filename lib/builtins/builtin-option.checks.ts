@@ -1,0 +1,21 @@
+import { JobsConfigurationError } from '../jobs.errors.js';
+
+/** Stops start-up naming the option at fault (`builtins.ssh.hosts.prod.port`) and what it expected. */
+export function badOption(option: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' || got == null ? JSON.stringify(got) : typeof got;
+  throw new JobsConfigurationError(`JobsModule option "builtins.${option}" must be ${expected}; got ${shown}.`);
+}
+
+export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+
+export function checkPositiveInt(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!isPositiveInt(value)) badOption(option, 'a positive integer', value);
+  return value;
+}
+
+export function checkStringList(option: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim())) badOption(option, 'a list of non-empty strings', value);
+  return value as string[];
+}

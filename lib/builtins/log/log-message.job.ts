@@ -1,0 +1,21 @@
+import { Logger } from '@nestjs/common';
+import type { JobHandler } from '../../interfaces/job-handler.interface.js';
+import { DEFAULT_LOG_CATEGORY } from './log.options.js';
+import type { LogMessagePayload, LogMessageResult } from './log-message.payload.js';
+
+const METHOD = { debug: 'debug', info: 'log', warn: 'warn', error: 'error' } as const;
+
+/** `log.message`: writes through Nest's `Logger`, so the line goes wherever the host sends its logs, under the category. */
+export class LogMessageJob implements JobHandler<LogMessagePayload, LogMessageResult> {
+  handle(data: LogMessagePayload): LogMessageResult {
+    const result: LogMessageResult = { level: data.level ?? 'info', message: data.message, category: data.category ?? DEFAULT_LOG_CATEGORY };
+    const logger = new Logger(result.category);
+    if (data.metadata) {
+      result.metadata = data.metadata;
+      logger[METHOD[result.level]](data.message, data.metadata);
+    } else {
+      logger[METHOD[result.level]](data.message);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,7 @@
+import type { BuiltinJobOptions } from '../builtins.options.js';
+
+/** `log.message` has no settings of its own beyond where its jobs run. */
+export type LogBuiltinOptions = BuiltinJobOptions;
+
+/** The logger context of messages that name no category. */
+export const DEFAULT_LOG_CATEGORY = 'log.message';

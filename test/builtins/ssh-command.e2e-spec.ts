@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import ssh2 from 'ssh2';
+import { JobPayloadValidationError, type JobEvent, type SshCommandResult } from '../../lib/index.js';
+import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
+import { waitUntil } from '../support/wait.js';
+
+const { Server, utils } = ssh2;
+
+function publicKeyOf(keyText: string): ssh2.ParsedKey {
+  const parsed = utils.parseKey(keyText);
+  if (parsed instanceof Error) throw parsed;
+  return Array.isArray(parsed) ? parsed[0] : parsed;
+}
+const fingerprintOf = (keyText: string) => `SHA256:${createHash('sha256').update(publicKeyOf(keyText).getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
+
+/** A real SSH server on loopback that runs each exec request with `sh -c`, and kills it when the client closes the channel. */
+class TestSshServer {
+  readonly hostKey = utils.generateKeyPairSync('ed25519');
+  readonly clientKey = utils.generateKeyPairSync('ed25519');
+  running = 0;
+  channelsClosed = 0;
+  killed = 0;
+  port = 0;
+  private server?: InstanceType<typeof Server>;
+
+  async start(): Promise<void> {
+    const allowedKey = publicKeyOf(this.clientKey.public);
+    this.server = new Server({ hostKeys: [this.hostKey.private] }, (client) => {
+      client.on('error', () => undefined);
+      client.on('authentication', (ctx) => {
+        if (ctx.username !== 'deploy') return ctx.reject();
+        if (ctx.method === 'password' && ctx.password === 'secret') return ctx.accept();
+        if (ctx.method === 'publickey' && ctx.key.data.equals(allowedKey.getPublicSSH())) {
+          if (!ctx.signature || allowedKey.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+        }
+        ctx.reject(['password', 'publickey']);
+      });
+      client.on('ready', () =>
+        client.on('session', (acceptSession) =>
+          acceptSession().on('exec', (accept, _reject, info) => {
+            const channel = accept();
+            // Flowing, so the channel emits 'close' when the client closes it.
+            channel.resume();
+            let open = true;
+            // A group of its own, so closing the channel kills the command's children too, as sshd's hang-up does.
+            const child = spawn('sh', ['-c', info.command], { detached: true });
+            this.running++;
+            child.stdout.pipe(channel, { end: false });
+            child.stderr.pipe(channel.stderr, { end: false });
+            child.on('close', (code, signal) => {
+              this.running--;
+              if (signal) this.killed++;
+              if (!open) return;
+              channel.exit(code ?? 255);
+              channel.end();
+            });
+            channel.on('close', () => {
+              open = false;
+              this.channelsClosed++;
+              if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+            });
+          }),
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as AddressInfo).port;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+const server = new TestSshServer();
+let t: JobsTestApp;
+let workdir: string;
+
+beforeAll(async () => {
+  await server.start();
+  workdir = realpathSync(mkdtempSync(join(tmpdir(), 'ssh job ')));
+  const base = { host: '127.0.0.1', port: server.port, username: 'deploy' };
+  t = await createJobsApp([], {
+    builtins: {
+      ssh: {
+        hosts: {
+          box: { ...base, password: 'secret', hostKeyFingerprint: fingerprintOf(server.hostKey.public) },
+          keyed: { ...base, privateKey: server.clientKey.private, hostKeyFingerprint: [fingerprintOf(server.clientKey.public), fingerprintOf(server.hostKey.public)] },
+          impostor: { ...base, password: 'secret', hostKeyFingerprint: fingerprintOf(utils.generateKeyPairSync('ed25519').public) },
+        },
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await t?.close();
+  await server.stop();
+  rmSync(workdir, { recursive: true, force: true });
+});
+
+async function run(data: object, attempts?: number): Promise<JobEvent> {
+  const { id } = await t.jobs.add('ssh.command', data, attempts ? { attempts } : undefined);
+  return t.events.waitFor(['completed', 'failed'], id);
+}
+
+describe('ssh.command', () => {
+  it('runs a command and keeps its output and exit code', async () => {
+    const done = await run({ host: 'box', command: 'echo out; echo err >&2' });
+    expect(done.result).toEqual({ host: 'box', exitCode: 0, stdout: 'out\n', stderr: 'err\n', stdoutTruncated: false, stderrTruncated: false });
+  });
+
+  it('logs in with a private key too', async () => {
+    expect((await run({ host: 'keyed', command: 'echo keyed' })).result).toMatchObject({ stdout: 'keyed\n' });
+  });
+
+  it('runs in the working directory with the environment, quoted so nothing in them is expanded', async () => {
+    const done = await run({ host: 'box', command: 'pwd; echo "$GREETING"; echo "$OTHER"', workingDirectory: workdir, env: { GREETING: "it's $HOME", OTHER: '`id`' } });
+    expect((done.result as SshCommandResult).stdout).toBe(`${workdir}\nit's $HOME\n\`id\`\n`);
+  });
+
+  it('fails the attempt on a non-zero exit, with the code and the end of stderr', async () => {
+    const failed = await run({ host: 'box', command: 'echo first >&2; echo boom >&2; exit 3' });
+    expect(failed).toMatchObject({ type: 'failed', error: { name: 'SshCommandError' } });
+    expect(failed.error?.message).toMatch(/exited with code 3: first\nboom$/);
+  });
+
+  it('refuses a host whose key is not the configured fingerprint, without retries', async () => {
+    const before = server.running + server.channelsClosed;
+    const failed = await run({ host: 'impostor', command: 'echo never' }, 3);
+    expect(failed).toMatchObject({ type: 'failed', attempt: 1, error: { name: 'SshHostKeyError' } });
+    expect(failed.error?.message).toContain(fingerprintOf(server.hostKey.public));
+    expect(server.running + server.channelsClosed).toBe(before);
+  });
+
+  it('refuses an unknown alias, or a bad variable name, at enqueue', async () => {
+    const refused = await t.jobs.add('ssh.command', { host: 'db.example.com', command: 'ls', env: { 'BAD-NAME': 'x' } }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(JobPayloadValidationError);
+    const errors = (refused as JobPayloadValidationError).errors;
+    expect(errors.map((e) => e.field).sort()).toEqual(['env', 'host']);
+    expect(errors.find((e) => e.field === 'host')?.constraints.isIn).toContain('box, keyed, impostor');
+  });
+
+  it('closes the channel and kills the command when its timeout passes', async () => {
+    const closed = server.channelsClosed;
+    const failed = await run({ host: 'box', command: 'sleep 30', timeout: 300 });
+    expect(failed).toMatchObject({ type: 'failed', error: { name: 'SshCommandError', message: expect.stringContaining('timed out after 300 ms') } });
+    await waitUntil(() => server.channelsClosed > closed && server.running === 0, 5_000, 'the channel to close');
+  });
+
+  it('closes the channel and kills the command when the job is cancelled', async () => {
+    const killed = server.killed;
+    const { id } = await t.jobs.add('ssh.command', { host: 'box', command: 'sleep 30' });
+    await waitUntil(() => server.running > 0, 5_000, 'the command to start');
+    await t.jobs.cancel(id);
+    await t.events.waitFor('cancelled', id);
+    await waitUntil(() => server.killed > killed && server.running === 0, 5_000, 'the command to be killed');
+  });
+});
