@@ -46,10 +46,9 @@ async function historyDatabase(kind: 'sqlite' | 'postgres', name: string): Promi
   };
 }
 
-/** `connection: { postgres }` is the shape of the module's PostgreSQL backend; a module without it refuses the option. */
+/** The module's PostgreSQL backend keeps its queues in a schema of the run's own. */
 function connectionOf(backend: ModuleVariant['backend'], name: string): JobsModuleOptions['connection'] {
-  if (backend === 'redis') return { redis: REDIS_URL };
-  return { postgres: PG_URL, schema: name, migrate: true } as unknown as JobsModuleOptions['connection'];
+  return backend === 'redis' ? { redis: REDIS_URL } : { postgres: PG_URL, schema: name, migrate: true };
 }
 
 async function createApp(root: DynamicModule, backend: ModuleVariant['backend']): Promise<INestApplicationContext> {
@@ -57,6 +56,7 @@ async function createApp(root: DynamicModule, backend: ModuleVariant['backend'])
     return await NestFactory.createApplicationContext(root, { logger: false, abortOnError: false });
   } catch (err) {
     const e = err as Error;
+    // A build of the module without the PostgreSQL backend refuses the option: reported as skipped, not failed.
     if (backend === 'postgres' && e.name === 'JobsConfigurationError') throw new SkipScenario(`the module refuses connection.postgres (${e.message})`);
     throw err;
   }
