@@ -99,7 +99,12 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
 
   private async writePending(): Promise<void> {
     while (this.pending.size) {
-      const batch = [...this.pending].slice(0, this.options.batchSize);
+      // Takes the oldest rows without copying the whole buffer, which may hold thousands while the database lags.
+      const batch: Array<[string, ExecutionRow]> = [];
+      for (const entry of this.pending) {
+        batch.push(entry);
+        if (batch.length === this.options.batchSize) break;
+      }
       for (const [key] of batch) this.pending.delete(key);
       try {
         await this.write(batch.map(([, row]) => row));

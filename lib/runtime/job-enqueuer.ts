@@ -32,19 +32,30 @@ export class JobEnqueuer {
         const jobs = await this.queues
           .get(queue)
           .addBulk(indexes.map((i) => ({ name: requests[i].job.name, data: requests[i].data, opts: requests[i].opts })));
-        await Promise.all(jobs.map(async (job, k) => (handles[indexes[k]] = await this.enqueued(job, requests[indexes[k]]))));
+        // Jobs added under a caller's id are checked in parallel; the rest are settled without an await each.
+        const checks: Array<Promise<void>> = [];
+        jobs.forEach((job, k) => {
+          const request = requests[indexes[k]];
+          if (request.opts.addToken) checks.push(this.enqueued(job, request).then((handle) => void (handles[indexes[k]] = handle)));
+          else handles[indexes[k]] = this.settled(job, job.id === request.opts.jobId);
+        });
+        await Promise.all(checks);
       }),
     );
     return handles;
   }
 
   publish(type: 'enqueued' | 'deduplicated', job: Job): void {
+    if (!this.bus.listensTo(type)) return;
     const at = type === 'enqueued' ? job.timestamp : Date.now();
     this.bus.publish({ type, jobId: job.id!, name: job.name, queue: job.queueName, timestamp: at, data: job.data, enqueuedAt: job.timestamp });
   }
 
   private async enqueued(job: Job, request: JobRequest): Promise<JobHandle> {
-    const created = job.id === request.opts.jobId && (await this.storedByThisAdd(job, request.opts.addToken));
+    return this.settled(job, job.id === request.opts.jobId && (await this.storedByThisAdd(job, request.opts.addToken)));
+  }
+
+  private settled(job: Job, created: boolean): JobHandle {
     this.publish(created ? 'enqueued' : 'deduplicated', job);
     return { id: job.id!, name: job.name, queue: job.queueName };
   }

@@ -17,7 +17,14 @@ type Listener = { filter: JobEventSubscription; fn: (event: JobEvent) => void };
 export class JobEventBus implements OnModuleDestroy {
   private readonly logger = new Logger('JobsModule');
   private listeners: Listener[] = [];
+  /** Listeners per event type ('*' included), so the per-job path can skip building an event nobody hears. */
+  private readonly counts = new Map<JobEventType | '*', number>();
   private readonly closing = new Subject<void>();
+
+  /** Whether any listener takes events of this type; publishers check it before they build an event. */
+  listensTo(type: JobEventType): boolean {
+    return this.counts.has('*') || this.counts.has(type);
+  }
 
   publish(event: JobEvent): void {
     for (const { filter, fn } of this.listeners) {
@@ -39,8 +46,13 @@ export class JobEventBus implements OnModuleDestroy {
   subscribe(filter: JobEventSubscription, fn: (event: JobEvent) => void): () => void {
     const listener = { filter, fn };
     this.listeners = [...this.listeners, listener];
+    this.counts.set(filter.event, (this.counts.get(filter.event) ?? 0) + 1);
     return () => {
+      if (!this.listeners.includes(listener)) return;
       this.listeners = this.listeners.filter((l) => l !== listener);
+      const left = this.counts.get(filter.event)! - 1;
+      if (left) this.counts.set(filter.event, left);
+      else this.counts.delete(filter.event);
     };
   }
 

@@ -5,10 +5,13 @@ import { JobTimeoutError, ShutdownAbort, UnrecoverableJobError } from '../jobs.e
 import { JobRegistry } from '../discovery/job-registry.js';
 import { ActiveJobs } from './active-jobs.js';
 import { RunningJobContext } from './job-context.js';
-import { jobOrigin } from './job-origin.js';
+import { definitionOf, jobOrigin, scheduleOf } from './job-origin.js';
 import { JobEventBus } from './job-event-bus.js';
 import type { StoredJobOptions } from './job-request.builder.js';
 import { untilAborted } from './until-aborted.js';
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 
 /** Runs one attempt of a job: finds its handler, applies timeout and cancellation, and reports it started. */
 @Injectable()
@@ -34,25 +37,15 @@ export class JobRunner {
       const schema = registered.options.schema;
       const data = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
       const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
-      this.bus.publish({
-        type: 'active',
-        jobId: job.id!,
-        name: job.name,
-        queue: job.queueName,
-        timestamp: Date.now(),
-        attempt: ctx.attempt,
-        maxAttempts: ctx.maxAttempts,
-        data: job.data,
-        enqueuedAt: job.timestamp,
-        readyAt: job.timestamp + (job.opts.delay ?? 0),
-        startedAt: job.processedOn ?? Date.now(),
-        ...jobOrigin(job),
-      });
-      const work = Promise.resolve().then(() => {
+      if (this.bus.listensTo('active')) this.publishActive(job, ctx);
+      controller.signal.throwIfAborted();
+      const result = registered.handler.handle(data, ctx);
+      // A handler that returned (or threw) synchronously has finished; only a promise is raced against the signal.
+      if (!isThenable(result)) {
         controller.signal.throwIfAborted();
-        return registered.handler.handle(data, ctx);
-      });
-      return await untilAborted(work, controller.signal);
+        return result;
+      }
+      return await untilAborted(Promise.resolve(result), controller.signal);
     } catch (err) {
       if (err instanceof ShutdownAbort && token) {
         await job.moveToWait(token);
@@ -66,6 +59,24 @@ export class JobRunner {
       clearTimeout(timer);
       release();
     }
+  }
+
+  private publishActive(job: Job, ctx: RunningJobContext<unknown>): void {
+    this.bus.publish({
+      type: 'active',
+      jobId: job.id!,
+      name: job.name,
+      queue: job.queueName,
+      timestamp: Date.now(),
+      attempt: ctx.attempt,
+      maxAttempts: ctx.maxAttempts,
+      data: job.data,
+      enqueuedAt: job.timestamp,
+      readyAt: job.timestamp + (job.opts.delay ?? 0),
+      startedAt: job.processedOn ?? Date.now(),
+      schedule: scheduleOf(job),
+      definitionId: definitionOf(job),
+    });
   }
 
   /** A job handed back at shutdown runs again elsewhere without spending an attempt: observers see a retry now. */

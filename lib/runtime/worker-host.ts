@@ -10,7 +10,7 @@ import { ActiveJobs } from './active-jobs.js';
 import { computeBackoff } from './backoff.js';
 import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event-bus.js';
-import { jobOrigin } from './job-origin.js';
+import { definitionOf, scheduleOf } from './job-origin.js';
 import { JobRunner } from './job-runner.js';
 import { QueueRegistry } from './queue-registry.js';
 import { within } from './within.js';
@@ -87,9 +87,13 @@ export class WorkerHost {
   }
 
   private listen(worker: Worker): void {
-    worker.on('completed', (job, result) =>
-      this.bus.publish({ ...this.eventOf('completed', job), result, finishedAt: job.finishedOn }),
-    );
+    worker.on('completed', (job, result) => {
+      if (!this.bus.listensTo('completed')) return;
+      const event = this.eventOf('completed', job);
+      event.result = result;
+      event.finishedAt = job.finishedOn;
+      this.bus.publish(event);
+    });
     worker.on('failed', (job, err) => {
       if (!job) return;
       const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -119,7 +123,8 @@ export class WorkerHost {
       data: job.data,
       enqueuedAt: job.timestamp,
       startedAt: job.processedOn,
-      ...jobOrigin(job),
+      schedule: scheduleOf(job),
+      definitionId: definitionOf(job),
     };
   }
 

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { cronLag } from './measures/cron.js';
+import { enqueue } from './measures/enqueue.js';
+import { latency } from './measures/latency.js';
+import { memory } from './measures/memory.js';
+import { processing, type ProcessingResult } from './measures/processing.js';
+import { SCENARIOS } from './scenarios/index.js';
+import { SkipScenario } from './subject.js';
+import type { Outcome, Task } from './tasks.js';
+
+/**
+ * Runs one task in a fresh process (fresh heap, its own connections) and reports it to the parent over IPC, or on
+ * stdout when started by hand, e.g. under `node --cpu-prof` to profile one scenario.
+ */
+async function perform(task: Task): Promise<unknown> {
+  switch (task.measure) {
+    case 'processing': {
+      const results: ProcessingResult[] = [];
+      for (const run of task.runs) results.push(await processing(SCENARIOS[task.scenario], run));
+      return results;
+    }
+    case 'latency':
+      return latency(SCENARIOS[task.scenario], task.run);
+    case 'enqueue':
+      return enqueue(task.kind, task.run);
+    case 'cron':
+      return cronLag(task.ticks);
+    case 'memory':
+      return memory(task.checkpoints);
+  }
+}
+
+const task = JSON.parse(process.argv[2]) as Task;
+let outcome: Outcome;
+try {
+  outcome = { value: await perform(task) };
+} catch (err) {
+  outcome = err instanceof SkipScenario ? { skipped: err.message } : { error: (err as Error).stack ?? String(err) };
+}
+if (process.send) process.send(outcome, () => process.exit(0));
+else {
+  console.log(JSON.stringify(outcome));
+  process.exit(0);
+}

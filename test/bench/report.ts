@@ -1,0 +1,135 @@
+import { SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
+import { round } from './stats.js';
+
+type Figure = number | null;
+type Percentiles = { p50: Figure; p99: Figure };
+
+/** The `--json` document, exactly as documented in README ("Benchmarks"). */
+export interface BenchReport {
+  throughput: Record<string, Figure>;
+  ratios: Record<string, Figure>;
+  enqueue: Record<string, Figure>;
+  latency_ms: Record<string, Percentiles>;
+  cron_lag_ms: Percentiles;
+  memory_mb: { rss_20k: Figure; rss_200k: Figure };
+}
+
+/** Medians of what ran; what was skipped or failed is null, what was not asked for is left out. */
+export interface Results {
+  throughput: Partial<Record<ScenarioName, { c50: Figure; c1: Figure }>>;
+  enqueue?: { raw_bullmq_add: Figure; module_add: Figure; raw_bullmq_addbulk: Figure; module_addbulk: Figure };
+  latency: Partial<Record<ScenarioName, Percentiles>>;
+  cron?: Percentiles;
+  memory?: { rss_20k: Figure; rss_200k: Figure };
+  notes: string[];
+}
+
+const PG_BACKED = new Set<string>(['module_pg', 'pg_boss', 'graphile_worker']);
+const baselineOf = (s: ScenarioName): ScenarioName => (PG_BACKED.has(s) ? 'raw_bullmq_pg' : s === 'raw_bullmq_pg' ? 'raw_bullmq_pg' : 'raw_bullmq');
+const ratio = (a: Figure | undefined, b: Figure | undefined): Figure => (a == null || b == null || !b ? null : round(a / b, 3));
+const r1 = (n: Figure | undefined): Figure => (n == null ? null : round(n, 1));
+
+export function toReport(results: Results): BenchReport {
+  const report: BenchReport = {
+    throughput: {},
+    ratios: {},
+    enqueue: {},
+    latency_ms: {},
+    cron_lag_ms: { p50: r1(results.cron?.p50), p99: r1(results.cron?.p99) },
+    memory_mb: { rss_20k: r1(results.memory?.rss_20k), rss_200k: r1(results.memory?.rss_200k) },
+  };
+  for (const s of SCENARIO_NAMES) {
+    const t = results.throughput[s];
+    if (!t) continue;
+    report.throughput[s] = r1(t.c50);
+    report.throughput[`${s}_c1`] = r1(t.c1);
+  }
+  for (const s of SCENARIO_NAMES) {
+    if (!results.throughput[s]) continue;
+    const base = results.throughput[baselineOf(s)];
+    report.ratios[s] = ratio(results.throughput[s]!.c50, base?.c50);
+    report.ratios[`${s}_c1`] = ratio(results.throughput[s]!.c1, base?.c1);
+  }
+  if (results.enqueue) {
+    const e = results.enqueue;
+    report.enqueue = { raw_bullmq_add: r1(e.raw_bullmq_add), module_add: r1(e.module_add), raw_bullmq_addbulk: r1(e.raw_bullmq_addbulk), module_addbulk: r1(e.module_addbulk) };
+    report.ratios.module_add = ratio(e.module_add, e.raw_bullmq_add);
+    report.ratios.module_addbulk = ratio(e.module_addbulk, e.raw_bullmq_addbulk);
+  }
+  for (const s of SCENARIO_NAMES) {
+    const l = results.latency[s];
+    if (l) report.latency_ms[s] = { p50: r1(l.p50), p99: r1(l.p99) };
+  }
+  return report;
+}
+
+interface Goal {
+  goal: string;
+  actual: string;
+  met: boolean | null;
+}
+
+const fmt = (n: Figure | undefined, unit = '') => (n == null ? '–' : `${n}${unit}`);
+
+/** The goals of issue 7, reported (never asserted); null when a figure it needs is missing. */
+export function goals(r: BenchReport): Goal[] {
+  const list: Goal[] = [];
+  const atLeast = (goal: string, value: Figure | undefined, min: number) =>
+    list.push({ goal, actual: fmt(value), met: value == null ? null : value >= min });
+  atLeast('module_history_off ≥ 0.95 × raw_bullmq (c50)', r.ratios.module_history_off, 0.95);
+  atLeast('module_history_sqlite ≥ 0.80 × raw_bullmq (c50)', r.ratios.module_history_sqlite, 0.8);
+  atLeast('module_history_postgres ≥ 0.80 × raw_bullmq (c50)', r.ratios.module_history_postgres, 0.8);
+  atLeast('module_pg ≥ 0.90 × raw_bullmq_pg (c50)', r.ratios.module_pg, 0.9);
+  const pg = r.throughput.module_pg;
+  const boss = r.throughput.pg_boss;
+  list.push({ goal: 'module_pg ahead of pg_boss (c50)', actual: `${fmt(pg)} vs ${fmt(boss)} jobs/s`, met: pg == null || boss == null ? null : pg > boss });
+  atLeast('module add ≥ 0.90 × Queue.add (validation on)', r.ratios.module_add, 0.9);
+  atLeast('module addBulk ≥ 0.90 × Queue.addBulk (validation on)', r.ratios.module_addbulk, 0.9);
+  for (const [s, base] of [['module_history_off', 'raw_bullmq'], ['module_pg', 'raw_bullmq_pg']] as const) {
+    const p = r.latency_ms[s]?.p99;
+    const b = r.latency_ms[base]?.p99;
+    list.push({ goal: `${s} p99 latency ≤ ${base} p99 + 2 ms`, actual: `${fmt(p, ' ms')} vs ${fmt(b, ' ms')}`, met: p == null || b == null ? null : p <= b + 2 });
+  }
+  const { rss_20k, rss_200k } = r.memory_mb;
+  list.push({
+    goal: 'rss_200k ≤ 1.2 × rss_20k',
+    actual: `${fmt(rss_200k, ' MB')} vs ${fmt(rss_20k, ' MB')}`,
+    met: rss_20k == null || rss_200k == null ? null : rss_200k <= 1.2 * rss_20k,
+  });
+  return list;
+}
+
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+/** The report as Markdown tables (pasted into README as is). */
+export function formatReport(r: BenchReport, results: Results, title: string): string {
+  const parts = [title];
+  const scenarios = SCENARIO_NAMES.filter((s) => s in r.throughput);
+  if (scenarios.length) {
+    parts.push(
+      table(
+        ['scenario', 'c50 jobs/s', 'ratio', 'c1 jobs/s', 'ratio c1', 'baseline'],
+        scenarios.map((s) => [s, fmt(r.throughput[s]), fmt(r.ratios[s]), fmt(r.throughput[`${s}_c1`]), fmt(r.ratios[`${s}_c1`]), baselineOf(s)]),
+      ),
+    );
+  }
+  if (results.enqueue) {
+    parts.push(
+      table(
+        ['enqueue', 'BullMQ ops/s', 'module ops/s', 'ratio'],
+        [
+          ['add (one by one)', fmt(r.enqueue.raw_bullmq_add), fmt(r.enqueue.module_add), fmt(r.ratios.module_add)],
+          ['addBulk (1,000 a batch)', fmt(r.enqueue.raw_bullmq_addbulk), fmt(r.enqueue.module_addbulk), fmt(r.ratios.module_addbulk)],
+        ],
+      ),
+    );
+  }
+  const latencies = Object.entries(r.latency_ms);
+  if (latencies.length) parts.push(table(['latency at 200 jobs/s', 'p50 ms', 'p99 ms'], latencies.map(([s, l]) => [s, fmt(l.p50), fmt(l.p99)])));
+  if (results.cron) parts.push(table(['cron tick lag', 'p50 ms', 'p99 ms'], [['@Cron every second', fmt(r.cron_lag_ms.p50), fmt(r.cron_lag_ms.p99)]]));
+  if (results.memory) parts.push(table(['memory (history off)', 'rss_20k MB', 'rss_200k MB'], [['module', fmt(r.memory_mb.rss_20k), fmt(r.memory_mb.rss_200k)]]));
+  parts.push(table(['goal', 'actual', 'met'], goals(r).map((g) => [g.goal, g.actual, g.met == null ? 'n/a' : g.met ? 'met' : 'NOT met'])));
+  if (results.notes.length) parts.push(results.notes.map((n) => `- ${n}`).join('\n'));
+  return parts.join('\n\n');
+}

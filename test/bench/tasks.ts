@@ -1,0 +1,14 @@
+import type { EnqueueRun } from './measures/enqueue.js';
+import type { LatencyRun } from './measures/latency.js';
+import type { ProcessingRun } from './measures/processing.js';
+import type { ScenarioName } from './scenarios/index.js';
+
+/** What one child process measures; it receives this as JSON and answers with an Outcome. */
+export type Task =
+  | { measure: 'processing'; scenario: ScenarioName; runs: ProcessingRun[] }
+  | { measure: 'latency'; scenario: ScenarioName; run: LatencyRun }
+  | { measure: 'enqueue'; kind: 'raw' | 'module'; run: EnqueueRun }
+  | { measure: 'cron'; ticks: number }
+  | { measure: 'memory'; checkpoints: number[] };
+
+export type Outcome = { value: unknown } | { skipped: string } | { error: string };
