@@ -1,3 +1,4 @@
+import { isPgPool } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
 import { JobsConfigurationError } from './jobs.errors.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
@@ -44,6 +45,9 @@ function checkPostgres(connection: PostgresConnection): void {
     if (!/^postgres(ql)?:\/\//.test(postgres)) fail('connection.postgres', 'a postgres:// or postgresql:// URL', postgres);
   } else if (!postgres || typeof postgres !== 'object' || Array.isArray(postgres)) {
     fail('connection.postgres', 'a URL or node-postgres pool settings', postgres);
+  } else if (isPgPool(postgres)) {
+    // BullMQ cannot pin a pool it did not make to a schema; each of its objects makes its own from the settings.
+    fail('connection.postgres', 'a URL or pool settings, not a pg.Pool', 'a pg.Pool');
   }
   if (schema !== undefined && !(typeof schema === 'string' && SCHEMA_NAME.test(schema))) {
     fail('connection.schema', 'a PostgreSQL identifier (letters, digits, _ or $; at most 63)', schema);

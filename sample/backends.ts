@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { JOB_HISTORY_MIGRATIONS, type JobsConnection } from 'nestjs-jobs';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -13,7 +14,7 @@ export interface SampleBackends {
   stop(): Promise<void>;
 }
 
-const sampleDir = new URL('./', import.meta.url).pathname.replace(/dist-sample\/$/, 'sample/');
+const sampleDir = fileURLToPath(new URL('./', import.meta.url)).replace(/dist-sample\/$/, 'sample/');
 
 /**
  * - neither `REDIS_URL` nor `DATABASE_URL`: queues and history in an embedded PostgreSQL, nothing to install;

@@ -10,7 +10,11 @@ const logger = new Logger('Sample');
 const backends = await sampleBackends(process.env, (line) => logger.log(line));
 logger.log(backends.summary);
 
-const app = await NestFactory.create(AppModule.register(backends));
+// A start that fails after the embedded database started stops the database too.
+const app = await NestFactory.create(AppModule.register(backends), { abortOnError: false }).catch(async (err: unknown) => {
+  await backends.stop();
+  throw err;
+});
 app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
 // On SIGTERM or Ctrl+C, running jobs finish (or go back to their queue) and the last history rows are written before
 // the process ends; an embedded database stops only after that. Nest's `enableShutdownHooks()` does the same without one.

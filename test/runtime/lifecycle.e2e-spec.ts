@@ -26,7 +26,6 @@ class StepTwo implements JobHandler<{ from: string }, string> {
   }
 }
 
-const queueOf = (prefix: string) => rawQueue('default', prefix);
 
 describe('start and shutdown', () => {
   let t: JobsTestApp | undefined;
@@ -43,12 +42,12 @@ describe('start and shutdown', () => {
     t = undefined;
     await app.close();
     expect(app.events.of('completed', id)).toHaveLength(1);
-    const queue = queueOf(app.prefix);
+    const { queue, close } = rawQueue('default', app.prefix);
     try {
       const followUps = await queue.getJobs(['prioritized', 'wait']);
       expect(followUps.map((j) => [j.name, j.data])).toEqual([['step.two', { from: id }]]);
     } finally {
-      await queue.close();
+      await close();
       await deletePrefix(app.prefix);
     }
   });
@@ -69,19 +68,19 @@ describe('start and shutdown', () => {
   it('leaves the global concurrency of a queue to the instances that work it', async () => {
     t = await createJobsApp([StepTwo], { queues: { default: { globalConcurrency: 2 } } });
     const producer = await createJobsApp([StepTwo], { prefix: t.prefix, workers: false }, { cleanup: false });
-    const queue = queueOf(t.prefix);
+    const { queue, close } = rawQueue('default', t.prefix);
     try {
       expect(await queue.getGlobalConcurrency()).toBe(2);
     } finally {
       await producer.close();
-      await queue.close();
+      await close();
     }
   });
 
   it('starts no worker on a producer-only instance; a worker instance then runs what it queued', async () => {
     t = await createJobsApp([StepTwo], { workers: false });
     const { id } = await t.jobs.add('step.two', { from: 'x' });
-    const queue = queueOf(t.prefix);
+    const { queue, close } = rawQueue('default', t.prefix);
     try {
       expect(await queue.getWorkersCount()).toBe(0);
       const worker = await createJobsApp([StepTwo], { prefix: t.prefix }, { cleanup: false });
@@ -92,7 +91,7 @@ describe('start and shutdown', () => {
         await worker.close();
       }
     } finally {
-      await queue.close();
+      await close();
     }
   });
 

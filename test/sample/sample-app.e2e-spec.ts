@@ -20,27 +20,37 @@ interface Sample {
   output(): string;
 }
 
-/** The sample as `npm start` runs it: a real process serving real HTTP, with only the environment given here. */
-async function startSample(env: Record<string, string>): Promise<Sample> {
+/** The sample as `npm start` runs it: a real process, with only the environment given here. */
+function spawnSample(env: Record<string, string>, { detached = false } = {}): Omit<Sample, 'url'> {
   const { REDIS_URL: _r, DATABASE_URL: _d, JOBS_BACKEND: _b, ...inherited } = process.env;
   const child = spawn(process.execPath, ['dist-sample/main.js'], {
     cwd: root,
+    // A process group of its own, as a terminal gives it, so a test can press Ctrl+C.
+    detached,
     env: { ...inherited, NODE_OPTIONS: '', PORT: '0', NO_COLOR: '1', ADMIN_TOKEN, BOARD_USER, BOARD_PASSWORD, ...env },
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await waitUntil(() => {
-    if (child.exitCode !== null) throw new Error(`The sample exited: ${output}`);
-    return /Sample listening on (http:\/\/\S+)/.exec(output)?.[1];
-  }, 30_000, 'the sample to listen');
-  return { child, url, output: () => output };
+  return { child, output: () => output };
 }
 
-async function stopSample(sample: Sample, signal: NodeJS.Signals = 'SIGTERM'): Promise<[number | null, NodeJS.Signals | null]> {
+/** The sample serving real HTTP. */
+async function startSample(env: Record<string, string>, options: { detached?: boolean } = {}): Promise<Sample> {
+  const { child, output } = spawnSample(env, options);
+  const url = await waitUntil(() => {
+    if (child.exitCode !== null) throw new Error(`The sample exited: ${output()}`);
+    return /Sample listening on (http:\/\/\S+)/.exec(output())?.[1];
+  }, 30_000, 'the sample to listen');
+  return { child, url, output };
+}
+
+/** `group`: the signal goes to the sample's whole process group, as Ctrl+C in a terminal sends it. */
+async function stopSample(sample: Sample, signal: NodeJS.Signals = 'SIGTERM', { group = false } = {}): Promise<[number | null, NodeJS.Signals | null]> {
   if (sample.child.exitCode !== null || sample.child.signalCode !== null) return [sample.child.exitCode, sample.child.signalCode];
   const exited = once(sample.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  sample.child.kill(signal);
+  if (group) process.kill(-sample.child.pid!, signal);
+  else sample.child.kill(signal);
   return exited;
 }
 
@@ -64,8 +74,8 @@ const api = (sample: Sample) => {
   const json = async <T = any>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
   const recorded = (jobId: string) =>
     waitUntil(async () => (await json(admin('GET', `/executions?jobId=${jobId}&status=completed`))).items[0], 10_000, 'the run in the history');
-  const orderReport = async () => {
-    const response = await fetch(`${sample.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'sales', pages: 2 }) });
+  const orderReport = async (report = { kind: 'sales', pages: 2 }) => {
+    const response = await fetch(`${sample.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
     expect(response.status).toBe(201);
     return (await json<{ id: string }>(response)).id;
   };
@@ -220,16 +230,22 @@ describe('the sample with no service configured', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async () => (sample = await startSample({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: String(port) }));
+  const start = async () => (sample = await startSample({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: String(port) }, { detached: true }));
 
-  it('starts an embedded PostgreSQL for queues and history, runs a job there, and stops the database with the app', async () => {
+  it('starts an embedded PostgreSQL for queues and history, runs a job there, and on Ctrl+C stops the database after the app', async () => {
     const first = await start();
     expect(first.output()).toContain(`Creating an embedded PostgreSQL in ${dir}`);
     expect(first.output()).toContain(`Queues on PostgreSQL 127.0.0.1:${port}/sample (schema sample_jobs); history in PostgreSQL 127.0.0.1:${port}/sample (embedded PostgreSQL`);
     const id = await api(first).orderReport();
     expect(await api(first).recorded(id)).toMatchObject({ status: 'completed', name: 'report.generate', result: { kind: 'sales', pages: 2 } });
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(true);
-    expect(await stopSample(first)).toEqual([null, 'SIGTERM']);
+
+    // A job still running at Ctrl+C finishes, and its history row is written, before the database goes.
+    const running = await api(first).orderReport({ kind: 'stock', pages: 6 });
+    await waitUntil(() => first.output().includes(`active report.generate#${running}`), 10_000, 'the report to start');
+    expect(await stopSample(first, 'SIGINT', { group: true })).toEqual([null, 'SIGINT']);
+    expect(first.output()).toContain(`completed report.generate#${running}`);
+    expect(first.output()).not.toMatch(/terminating connection|cannot be written|could not be written/);
     // A clean stop of the server removes its lock file.
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(false);
   });
@@ -238,7 +254,8 @@ describe('the sample with no service configured', () => {
     const second = await start();
     expect(second.output()).not.toContain('Creating an embedded PostgreSQL');
     const before = await api(second).json<{ items: unknown[] }>(api(second).admin('GET', '/executions?name=report.generate'));
-    expect(before.items).toHaveLength(1);
+    // Both reports of the first run, the one finished during Ctrl+C too.
+    expect(before.items).toHaveLength(2);
     // A crash: the app dies at once and its database server is left running, holding the data directory.
     expect(await stopSample(second, 'SIGKILL')).toEqual([null, 'SIGKILL']);
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(true);
@@ -247,6 +264,16 @@ describe('the sample with no service configured', () => {
     expect(third.output()).toContain('that a previous run left behind');
     const id = await api(third).orderReport();
     expect(await api(third).recorded(id)).toMatchObject({ status: 'completed' });
+  });
+
+  it('refuses to take over the database while another run of the sample uses it', async () => {
+    const other = spawnSample({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: String(port) });
+    const [code] = await once(other.child, 'exit');
+    expect(code).not.toBe(0);
+    expect(other.output()).toContain(`Another run of the sample (pid ${sample!.child.pid}) uses the embedded PostgreSQL in ${dir}`);
+    // The running one is untouched.
+    const id = await api(sample!).orderReport();
+    expect(await api(sample!).recorded(id)).toMatchObject({ status: 'completed' });
   });
 });
 

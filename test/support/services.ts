@@ -27,16 +27,17 @@ export function queueConnection(prefix: string): JobsConnection {
   return onPostgres ? { postgres: { connectionString: PG_URL, max: 3 }, schema: schemaOf(prefix), migrate: true } : { redis: REDIS_URL };
 }
 
-/** A plain BullMQ queue on a test's backend, for reading what the module wrote; close it after use. */
-export function rawQueue(name: string, prefix: string): Queue {
+/** A plain BullMQ queue on a test's backend, for reading what the module wrote, and what closes it. */
+export function rawQueue(name: string, prefix: string): { queue: Queue; close(): Promise<void> } {
   const backend = createQueueBackend(queueConnection(prefix), prefix);
   const queue = new backend.classes.Queue(name, backend.base) as unknown as Queue;
-  const close = queue.close.bind(queue);
-  queue.close = async () => {
-    await close();
-    await backend.close();
+  return {
+    queue,
+    async close() {
+      await queue.close();
+      await backend.close();
+    },
   };
-  return queue;
 }
 
 /** Deletes every key under a prefix, or drops the prefix's schema, once a test is done with it. */

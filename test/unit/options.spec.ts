@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { resolveJobsOptions } from '../../lib/jobs.options.js';
 import { JobsConfigurationError } from '../../lib/jobs.errors.js';
 import type { JobsModuleOptions } from '../../lib/interfaces/jobs-module-options.interface.js';
@@ -71,6 +72,7 @@ describe('resolveJobsOptions with PostgreSQL', () => {
     ['connection.schema', { postgres: 'postgres://u@h/db', schema: 'my-jobs' }],
     ['connection.schema', { postgres: 'postgres://u@h/db', schema: 'x'.repeat(64) }],
     ['connection.migrate', { postgres: 'postgres://u@h/db', migrate: 'yes' }],
+    ['connection.postgres', { postgres: new pg.Pool({ connectionString: 'postgres://u@h/db' }) }],
   ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, connection) => {
     const call = () => resolveJobsOptions({ connection } as unknown as JobsModuleOptions);
     expect(call).toThrow(JobsConfigurationError);
