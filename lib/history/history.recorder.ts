@@ -56,9 +56,7 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
 
   /** Writes every waiting row now; resolves once they are written or the write failed (they then wait for the next). */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    return (this.flushing ??= this.writePending().finally(() => (this.flushing = undefined)));
+    return this.startWrite(true);
   }
 
   /** Runs after the workers have stopped, before the host's DataSource closes. */
@@ -85,7 +83,7 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
     this.pending.set(key, row);
     // While writes fail, the backoff timer alone decides when to try again.
     if (this.failures > 0) return;
-    if (this.pending.size >= this.options.batchSize) void this.flush();
+    if (this.pending.size >= this.options.batchSize) void this.startWrite(false);
     else this.schedule(this.options.flushInterval);
   }
 
@@ -93,18 +91,36 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.flush();
+      void this.startWrite(false);
     }, delay);
   }
 
-  private async writePending(): Promise<void> {
-    while (this.pending.size) {
-      // Takes the oldest rows without copying the whole buffer, which may hold thousands while the database lags.
-      const batch: Array<[string, ExecutionRow]> = [];
-      for (const entry of this.pending) {
-        batch.push(entry);
-        if (batch.length === this.options.batchSize) break;
-      }
+  /** One write at a time; `all` (a flush) writes attempts still running too. */
+  private startWrite(all: boolean): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return (this.flushing ??= this.writePending(all).finally(() => (this.flushing = undefined)));
+  }
+
+  /**
+   * The oldest rows, without copying the whole buffer (it may hold thousands while the database lags). Unless `all`,
+   * an attempt that started less than `flushInterval` ago waits for the next write: most end by then and are written
+   * once, not as an insert and an update.
+   */
+  private nextBatch(all: boolean): Array<[string, ExecutionRow]> {
+    const startedBefore = Date.now() - this.options.flushInterval;
+    const batch: Array<[string, ExecutionRow]> = [];
+    for (const entry of this.pending) {
+      const row = entry[1];
+      if (!all && row.status === 'running' && row.startedAt && row.startedAt.getTime() > startedBefore) continue;
+      batch.push(entry);
+      if (batch.length === this.options.batchSize) break;
+    }
+    return batch;
+  }
+
+  private async writePending(all: boolean): Promise<void> {
+    for (let batch = this.nextBatch(all); batch.length; batch = this.nextBatch(all)) {
       for (const [key] of batch) this.pending.delete(key);
       try {
         await this.write(batch.map(([, row]) => row));
@@ -120,6 +136,8 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
       }
       this.written();
     }
+    // Attempts held back above are written at the next turn.
+    if (this.pending.size) this.schedule(this.options.flushInterval);
   }
 
   private async write(rows: ExecutionRow[]): Promise<void> {
