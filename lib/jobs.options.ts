@@ -31,7 +31,7 @@ export const DEFAULT_JOB_OPTIONS = {
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 
-const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 
 function fail(option: string, expected: string, got: unknown): never {
   throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${JSON.stringify(got)}.`);

@@ -1,12 +1,11 @@
 import { JobsConfigurationError } from '../jobs.errors.js';
+import { isPositiveInt } from '../jobs.options.js';
 
 /** Stops start-up naming the option at fault (`builtins.ssh.hosts.prod.port`) and what it expected. */
 export function badOption(option: string, expected: string, got: unknown): never {
   const shown = typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' || got == null ? JSON.stringify(got) : typeof got;
   throw new JobsConfigurationError(`JobsModule option "builtins.${option}" must be ${expected}; got ${shown}.`);
 }
-
-export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 
 export function checkPositiveInt(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;

@@ -30,6 +30,13 @@ export class SshHostKeyError extends UnrecoverableError {
   }
 }
 
+/** `ssh.command` could not connect to its host, lost the connection, or was refused a session. Retried by the job's policy. */
+export class SshConnectionError extends JobsError {
+  constructor(message: string) {
+    super('SSH_CONNECTION_FAILED', message);
+  }
+}
+
 /** `ssh.command`'s command exited non-zero, was killed by a signal, or ran past its timeout. */
 export class SshCommandError extends JobsError {
   constructor(

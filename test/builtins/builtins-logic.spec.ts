@@ -1,10 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { JobsConfigurationError } from '../../lib/index.js';
+import { JobsConfigurationError, UnrecoverableJobError, type JobContext } from '../../lib/index.js';
 import { DestinationPolicy } from '../../lib/builtins/http/destination-policy.js';
+import { HttpRequestJob } from '../../lib/builtins/http/http-request.job.js';
+import type { HttpRequestPayload } from '../../lib/builtins/http/http-request.payload.js';
+import { resolveHttpOptions } from '../../lib/builtins/http/http.options.js';
 import { parseRetryAfter } from '../../lib/builtins/http/retry-after.js';
 import { placeholders, render } from '../../lib/builtins/mail/mail-template.js';
 import { importOptional } from '../../lib/builtins/optional-import.js';
+import { isMailAddress } from '../../lib/builtins/payload-validators.js';
 import { commandLine, shellQuote } from '../../lib/builtins/ssh/shell-command.js';
+import { SshCommandJob } from '../../lib/builtins/ssh/ssh-command.job.js';
 import { normalizeFingerprint } from '../../lib/builtins/ssh/host-key.js';
 import { resolveSshOptions } from '../../lib/builtins/ssh/ssh.options.js';
 
@@ -27,6 +32,15 @@ describe('destination policy', () => {
     ['::ffff:127.0.0.1'],
     ['::ffff:a9fe:a9fe'],
     ['64:ff9b::a9fe:a9fe'],
+    ['192.0.2.1'],
+    ['198.51.100.7'],
+    ['203.0.113.9'],
+    ['2001:db8::1'],
+    ['100::1'],
+    ['fec0::1'],
+    ['64:ff9b:1::a9fe:a9fe'],
+    ['2002:c0a8:101::1'],
+    ['2002:5db8:d70e::1'],
   ])('refuses %s', (address) => {
     expect(open.refuseAddress('example.com', address)).toContain('allowHosts');
     expect(open.refuseName(address.includes(':') ? `[${address}]` : address)).toBeDefined();
@@ -65,12 +79,62 @@ describe('destination policy', () => {
 });
 
 describe('Retry-After', () => {
-  it('reads seconds and HTTP dates', () => {
-    const now = Date.parse('2030-01-01T00:00:00Z');
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter('Tue, 01 Jan 2030 00:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  const now = Date.parse('2030-01-01T00:00:00Z');
+  const hour = 3_600_000;
+
+  it('reads whole seconds and the three HTTP-date forms', () => {
+    expect(parseRetryAfter('120', hour, now)).toBe(120_000);
+    expect(parseRetryAfter('Tue, 01 Jan 2030 00:00:30 GMT', hour, now)).toBe(30_000);
+    expect(parseRetryAfter('Tuesday, 01-Jan-30 00:00:30 GMT', hour, now)).toBe(30_000);
+    expect(parseRetryAfter('Tue Jan  1 00:00:30 2030', hour, now)).toBe(30_000);
+    expect(parseRetryAfter('Mon, 31 Dec 2029 00:00:00 GMT', hour, now)).toBe(0);
+  });
+
+  it('ignores anything else, so the backoff decides', () => {
+    for (const value of ['soon', '1.5', '-1', '2030-01-01T00:00:30Z', undefined]) expect(parseRetryAfter(value, hour, now)).toBeUndefined();
+  });
+
+  it('ignores a wait longer than the cap', () => {
+    expect(parseRetryAfter('99999999999', hour, now)).toBeUndefined();
+    expect(parseRetryAfter('3600', hour, now)).toBe(hour);
+    expect(parseRetryAfter('3601', hour, now)).toBeUndefined();
+    expect(parseRetryAfter('Wed, 01 Jan 2031 00:00:00 GMT', hour, now)).toBeUndefined();
+  });
+});
+
+describe('mail addresses', () => {
+  it('takes one address, bare or with a display name', () => {
+    expect(isMailAddress('ada@example.com')).toBe(true);
+    expect(isMailAddress('Ada Lovelace <ada@example.com>')).toBe(true);
+  });
+
+  it('refuses a string nodemailer would read as several recipients, or a quoted name', () => {
+    for (const value of [
+      'other@evil.example, x@evil.example <ok@corp.example>',
+      'a@evil.example; ok@corp.example',
+      'Ops, Team <ok@corp.example>',
+      '"x@evil.example" <ok@corp.example>',
+      '"a,b"@corp.example',
+    ]) {
+      expect(isMailAddress(value)).toBe(false);
+    }
+  });
+});
+
+/** Just enough of a job context to call a handler directly. */
+const contextFor = (data: unknown, signal = new AbortController().signal) => ({ id: '1', name: 'x', queue: 'q', attempt: 1, maxAttempts: 1, data, signal }) as unknown as JobContext;
+
+describe('http.request handler', () => {
+  it('fails without retries on a URL that skipped validation', async () => {
+    const job = new HttpRequestJob(resolveHttpOptions(true));
+    try {
+      for (const url of ['not a url', 'ftp://example.com/x']) {
+        const data = { url } as HttpRequestPayload;
+        await expect(job.handle(data, contextFor(data))).rejects.toThrow(UnrecoverableJobError);
+      }
+    } finally {
+      job.onApplicationShutdown();
+    }
   });
 });
 
@@ -96,7 +160,7 @@ describe('ssh command line', () => {
   });
 
   it('exports variables and enters the directory before the command', () => {
-    expect(commandLine('make && ls', '/srv/my app', { A: "x'y" })).toBe(`export A='x'\\''y' && cd '/srv/my app' && {\nmake && ls\n}`);
+    expect(commandLine('make && ls', '/srv/my app', { A: "x'y" })).toBe(`export A='x'\\''y' && cd -- '/srv/my app' && {\nmake && ls\n}`);
     expect(commandLine('ls')).toBe('{\nls\n}');
   });
 });
@@ -117,6 +181,16 @@ describe('ssh options', () => {
 
   it('defaults to one attempt, since a command may not be safe to repeat', () => {
     expect(resolveSshOptions({ hosts: { prod: { ...host, insecureAcceptAnyHostKey: true } } }).job.attempts).toBe(1);
+  });
+});
+
+describe('ssh.command handler', () => {
+  it('fails without retries, naming the alias, when a queued job names a host no longer configured', async () => {
+    const job = new SshCommandJob(resolveSshOptions({ hosts: { web1: { host: '127.0.0.1', username: 'deploy', password: 'pw', insecureAcceptAnyHostKey: true } } }));
+    const data = { host: 'retired', command: 'ls' };
+    const failed = job.handle(data, contextFor(data));
+    await expect(failed).rejects.toThrow(UnrecoverableJobError);
+    await expect(failed).rejects.toThrow('"retired"');
   });
 });
 

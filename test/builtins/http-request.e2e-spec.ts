@@ -44,7 +44,7 @@ class TestServer {
       case 'missing':
         return json(404, { error: 'no such thing' });
       case 'limited':
-        return times.length < 2 ? json(429, { error: 'slow down' }, { 'retry-after': '1' }) : json(200, { ok: true });
+        return times.length < 2 ? json(429, { error: 'slow down' }, { 'retry-after': url.searchParams.get('after') ?? '1' }) : json(200, { ok: true });
       case 'slow':
         this.held.add(res);
         return;
@@ -122,6 +122,13 @@ describe('http.request', () => {
     expect(second - first).toBeGreaterThanOrEqual(1000);
   });
 
+  it('retries by the backoff when Retry-After is longer than maxRetryAfter', async () => {
+    await start(['127.0.0.1']);
+    const { id } = await t.jobs.add('http.request', { url: `${server.origin}/limited/parked?after=99999999999` });
+    expect((await t.events.waitFor('retrying', id)).retryDelay).toBe(10);
+    expect((await t.events.waitFor('completed', id)).attempt).toBe(2);
+  });
+
   it('fails a request that runs past its timeout', async () => {
     await start(['127.0.0.1']);
     const { id } = await t.jobs.add('http.request', { url: `${server.origin}/slow`, timeout: 200 }, { attempts: 1 });
@@ -160,5 +167,21 @@ describe('http.request', () => {
     const refused = await t.jobs.add('http.request', { url: 'ftp://example.com/file', method: 'FETCH' }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(JobPayloadValidationError);
     expect((refused as JobPayloadValidationError).errors.map((e) => e.field).sort()).toEqual(['method', 'url']);
+  });
+
+  it.each([
+    [{ Host: 'admin.internal' }, 'must not set "Host"'],
+    [{ 'Transfer-Encoding': 'chunked' }, 'must not set'],
+    [{ 'content-length': '5' }, 'must not set'],
+    [{ 'Proxy-Authorization': 'Basic eA==' }, 'must not set'],
+    [{ 'x-a': 'a\r\nInjected: 1' }, 'CR, LF'],
+    [{ 'x a': '1' }, 'not a valid header name'],
+  ])('refuses headers %j at enqueue', async (headers, message) => {
+    await start(['127.0.0.1']);
+    const refused = await t.jobs.add('http.request', { url: `${server.origin}/echo`, headers }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(JobPayloadValidationError);
+    const [error] = (refused as JobPayloadValidationError).errors;
+    expect(error.field).toBe('headers');
+    expect(Object.values(error.constraints).join()).toContain(message);
   });
 });

@@ -35,4 +35,13 @@ describe('log.message', () => {
     expect(logger.lines).toContainEqual({ level: 'log', args: ['hello', 'log.message'] });
     await expect(t.jobs.add('log.message', { level: 'loud', message: 'x' })).rejects.toThrow('level');
   });
+
+  it('writes one line: CR and LF in the message and category become spaces', async () => {
+    const logger = new RecordingLogger();
+    t = await createJobsApp([], { builtins: { log: true } }, { logger });
+    const { id } = await t.jobs.add('log.message', { message: 'ok\r\n[Nest] 1 - ERROR forged', category: 'ops\nfake' });
+    const done = await t.events.waitFor('completed', id);
+    expect(done.result).toMatchObject({ message: 'ok  [Nest] 1 - ERROR forged', category: 'ops fake' });
+    expect(logger.lines).toContainEqual({ level: 'log', args: ['ok  [Nest] 1 - ERROR forged', 'ops fake'] });
+  });
 });

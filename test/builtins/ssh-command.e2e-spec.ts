@@ -26,6 +26,8 @@ class TestSshServer {
   running = 0;
   channelsClosed = 0;
   killed = 0;
+  /** Signals clients sent to running commands, by name. */
+  readonly signals: string[] = [];
   port = 0;
   private server?: InstanceType<typeof Server>;
 
@@ -42,8 +44,10 @@ class TestSshServer {
         ctx.reject(['password', 'publickey']);
       });
       client.on('ready', () =>
-        client.on('session', (acceptSession) =>
-          acceptSession().on('exec', (accept, _reject, info) => {
+        client.on('session', (acceptSession) => {
+          const session = acceptSession();
+          session.on('signal', (_accept, _reject, info) => void this.signals.push(info.name));
+          session.on('exec', (accept, _reject, info) => {
             const channel = accept();
             // Flowing, so the channel emits 'close' when the client closes it.
             channel.resume();
@@ -65,8 +69,8 @@ class TestSshServer {
               this.channelsClosed++;
               if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
             });
-          }),
-        ),
+          });
+        }),
       );
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -147,19 +151,23 @@ describe('ssh.command', () => {
     expect(errors.find((e) => e.field === 'host')?.constraints.isIn).toContain('box, keyed, impostor');
   });
 
-  it('closes the channel and kills the command when its timeout passes', async () => {
+  it('sends TERM, closes the channel and kills the command when its timeout passes', async () => {
     const closed = server.channelsClosed;
+    const signals = server.signals.length;
     const failed = await run({ host: 'box', command: 'sleep 30', timeout: 300 });
     expect(failed).toMatchObject({ type: 'failed', error: { name: 'SshCommandError', message: expect.stringContaining('timed out after 300 ms') } });
     await waitUntil(() => server.channelsClosed > closed && server.running === 0, 5_000, 'the channel to close');
+    expect(server.signals.slice(signals)).toEqual(['TERM']);
   });
 
-  it('closes the channel and kills the command when the job is cancelled', async () => {
+  it('sends TERM, closes the channel and kills the command when the job is cancelled', async () => {
     const killed = server.killed;
+    const signals = server.signals.length;
     const { id } = await t.jobs.add('ssh.command', { host: 'box', command: 'sleep 30' });
     await waitUntil(() => server.running > 0, 5_000, 'the command to start');
     await t.jobs.cancel(id);
     await t.events.waitFor('cancelled', id);
     await waitUntil(() => server.killed > killed && server.running === 0, 5_000, 'the command to be killed');
+    expect(server.signals.slice(signals)).toEqual(['TERM']);
   });
 });

@@ -3,7 +3,7 @@ import { badOption } from '../builtin-option.checks.js';
 
 type Family = 'ipv4' | 'ipv6';
 
-/** IPv4 ranges no job should reach unless allowed: this network, private, CGNAT, loopback, link-local (metadata), reserved. */
+/** IPv4 ranges no job should reach unless allowed: this network, private, CGNAT, loopback, link-local (metadata), documentation, reserved. */
 const REFUSED_IPV4: Array<[string, number]> = [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -12,16 +12,27 @@ const REFUSED_IPV4: Array<[string, number]> = [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ];
-/** IPv6: unspecified, loopback and IPv4-compatible (::/96), unique local (fd00:ec2::254 included), link-local, multicast. */
+/**
+ * IPv6: unspecified, loopback and IPv4-compatible (::/96), discard-only, local-use NAT64, documentation, 6to4 (it embeds
+ * any IPv4 address, so all of it), unique local (fd00:ec2::254 included), link-local, site-local, multicast.
+ */
 const REFUSED_IPV6: Array<[string, number]> = [
   ['::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ];
 /** Names of cloud metadata services, refused before any lookup. */

@@ -26,12 +26,27 @@ function firstRequest(data: HttpRequestPayload): OutgoingRequest {
   return { method: data.method ?? 'POST', headers, body: Buffer.from(text ? (data.body as string) : JSON.stringify(data.body)) };
 }
 
+/** Kept-alive sockets are few and close after 15 s idle (the Agent destroys a free socket when its timeout fires). */
+const AGENT_OPTIONS: http.AgentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 4, timeout: 15_000 };
+
+/** The payload's URL; one that is not an http(s) URL can only come from a payload that skipped validation, and never works. */
+function targetUrl(data: HttpRequestPayload): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(data.url);
+  } catch {
+    // Reported below.
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new UnrecoverableJobError(`http.request url must be an http or https URL; got ${JSON.stringify(data.url)}.`);
+  return url;
+}
+
 /**
  * `http.request`: one HTTP call with redirects followed by hand, so every hop's destination is checked after DNS.
  * Network errors, timeouts and 5xx are retried by the job's policy; 408 and 429 wait for `Retry-After`; other statuses fail at once.
  */
 export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpRequestResult>, OnApplicationShutdown {
-  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private readonly agents = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) };
 
   private readonly lookup: LookupFunction;
 
@@ -43,7 +58,7 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
     const timeout = data.timeout ?? this.options.requestTimeout;
     const deadline = AbortSignal.timeout(timeout);
     const transport: Transport = { lookup: this.lookup, agents: this.agents, signal: AbortSignal.any([ctx.signal, deadline]) };
-    let url = new URL(data.url);
+    let url = targetUrl(data);
     let request = firstRequest(data);
     try {
       for (let redirects = 0; ; redirects++) {
@@ -53,7 +68,7 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
         const status = res.statusCode ?? 0;
         const location = res.headers.location;
         if (!REDIRECT_STATUSES.has(status) || !location || expected(status, data.expectStatus)) return await this.outcome(url, request, res, data);
-        res.resume();
+        res.destroy();
         if (redirects >= this.options.maxRedirects) {
           throw new UnrecoverableJobError(`${request.method} ${shownUrl(url)} redirected more than ${this.options.maxRedirects} times (builtins.http.maxRedirects).`);
         }
@@ -77,7 +92,7 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
     const status = res.statusCode ?? 0;
     const { body, truncated } = await readBody(res, this.options.maxBodyBytes);
     const text = body.toString('utf8');
-    if (!expected(status, data.expectStatus)) throw statusError(`${request.method} ${shownUrl(url)} answered ${status}`, status, res, text, data.expectStatus);
+    if (!expected(status, data.expectStatus)) throw statusError(`${request.method} ${shownUrl(url)} answered ${status}`, status, res, text, data.expectStatus, this.options.maxRetryAfter);
     const headers: Record<string, string> = {};
     for (const name of this.options.responseHeaders) {
       const value = res.headers[name];
@@ -95,10 +110,10 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
   }
 }
 
-function statusError(what: string, status: number, res: IncomingMessage, text: string, expect: number | number[] | undefined): Error {
+function statusError(what: string, status: number, res: IncomingMessage, text: string, expect: number | number[] | undefined, maxRetryAfter: number): Error {
   const detail = text ? `: ${text.slice(0, 200)}` : '';
   if (status === 408 || status === 429) {
-    const wait = parseRetryAfter(res.headers['retry-after']);
+    const wait = parseRetryAfter(res.headers['retry-after'], maxRetryAfter);
     if (wait !== undefined) return new RetryJobError(`${what}; retrying after ${wait} ms (Retry-After)${detail}`, wait);
     return new HttpRequestError(`${what}${detail}`, status);
   }

@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsObject, IsOptional, IsUrl, Min, ValidateBy, buildMessage } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ExactSchema } from '../payload-schema.js';
-import { IsStringRecord } from '../payload-validators.js';
+import { IsHttpHeaders } from '../payload-validators.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -21,8 +21,8 @@ export class HttpRequestPayload {
 
   @IsOptional()
   @IsObject()
-  @IsStringRecord()
-  @ExactSchema({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsHttpHeaders()
+  @ExactSchema({ type: 'object', additionalProperties: { type: 'string' }, description: 'Not host, connection, content-length, transfer-encoding, te, upgrade, keep-alive or proxy-*.' })
   headers?: Record<string, string>;
 
   @IsOptional()

@@ -18,6 +18,8 @@ export interface HttpBuiltinOptions extends BuiltinJobOptions {
   responseHeaders?: string[];
   /** Milliseconds a request (with its redirects) may take when its payload sets no `timeout`. Default 30 s. */
   requestTimeout?: number;
+  /** Longest `Retry-After` wait (ms) a 408 or 429 is retried after; a longer or unreadable one retries by the job's backoff. Default 1 h. */
+  maxRetryAfter?: number;
 }
 
 export interface ResolvedHttpOptions {
@@ -27,6 +29,7 @@ export interface ResolvedHttpOptions {
   maxBodyBytes: number;
   responseHeaders: string[];
   requestTimeout: number;
+  maxRetryAfter: number;
 }
 
 export const HTTP_DEFAULTS = {
@@ -34,11 +37,12 @@ export const HTTP_DEFAULTS = {
   maxBodyBytes: 64 * 1024,
   responseHeaders: ['content-type', 'content-length', 'location', 'etag'],
   requestTimeout: 30_000,
+  maxRetryAfter: 3_600_000,
   concurrency: 5,
 };
 
 export function resolveHttpOptions(given: HttpBuiltinOptions | true): ResolvedHttpOptions {
-  const { allowHosts, restrictToAllowHosts, maxRedirects, maxBodyBytes, responseHeaders, requestTimeout, ...job } = given === true ? {} : given;
+  const { allowHosts, restrictToAllowHosts, maxRedirects, maxBodyBytes, responseHeaders, requestTimeout, maxRetryAfter, ...job } = given === true ? {} : given;
   const redirects = maxRedirects ?? HTTP_DEFAULTS.maxRedirects;
   if (!Number.isInteger(redirects) || redirects < 0) badOption('http.maxRedirects', 'a non-negative integer', redirects);
   if (restrictToAllowHosts !== undefined && typeof restrictToAllowHosts !== 'boolean') badOption('http.restrictToAllowHosts', 'a boolean', restrictToAllowHosts);
@@ -49,5 +53,6 @@ export function resolveHttpOptions(given: HttpBuiltinOptions | true): ResolvedHt
     maxBodyBytes: checkPositiveInt('http.maxBodyBytes', maxBodyBytes, HTTP_DEFAULTS.maxBodyBytes),
     responseHeaders: (responseHeaders === undefined ? HTTP_DEFAULTS.responseHeaders : checkStringList('http.responseHeaders', responseHeaders)).map((h) => h.toLowerCase()),
     requestTimeout: checkPositiveInt('http.requestTimeout', requestTimeout, HTTP_DEFAULTS.requestTimeout),
+    maxRetryAfter: checkPositiveInt('http.maxRetryAfter', maxRetryAfter, HTTP_DEFAULTS.maxRetryAfter),
   };
 }

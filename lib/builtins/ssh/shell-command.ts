@@ -12,7 +12,7 @@ export function commandLine(command: string, workingDirectory?: string, env?: Re
   const steps: string[] = [];
   const vars = Object.entries(env ?? {});
   if (vars.length) steps.push(`export ${vars.map(([name, value]) => `${name}=${shellQuote(value)}`).join(' ')}`);
-  if (workingDirectory !== undefined) steps.push(`cd ${shellQuote(workingDirectory)}`);
+  if (workingDirectory !== undefined) steps.push(`cd -- ${shellQuote(workingDirectory)}`);
   steps.push(`{\n${command}\n}`);
   return steps.join(' && ');
 }

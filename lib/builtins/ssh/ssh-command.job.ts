@@ -1,4 +1,5 @@
 import { Inject, type OnModuleInit } from '@nestjs/common';
+import { UnrecoverableJobError } from '../../jobs.errors.js';
 import type { JobContext } from '../../interfaces/job-context.interface.js';
 import type { JobHandler } from '../../interfaces/job-handler.interface.js';
 import { SSH_OPTIONS } from '../builtins.constants.js';
@@ -22,7 +23,9 @@ export class SshCommandJob implements JobHandler<SshCommandPayload, SshCommandRe
   }
 
   async handle(data: SshCommandPayload, ctx: JobContext): Promise<SshCommandResult> {
-    const target = this.options.hosts.get(data.host)!;
+    const target = this.options.hosts.get(data.host);
+    // Validated at enqueue, but the alias may have left builtins.ssh.hosts since the job was queued.
+    if (!target) throw new UnrecoverableJobError(`SSH host alias "${data.host}" is not in builtins.ssh.hosts (any more); known: ${[...this.options.hosts.keys()].join(', ')}.`);
     const deadline = data.timeout ? AbortSignal.timeout(data.timeout) : undefined;
     const signal = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
     const line = commandLine(data.command, data.workingDirectory, data.env);

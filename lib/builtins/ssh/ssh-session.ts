@@ -1,6 +1,6 @@
 import type * as Ssh2 from 'ssh2';
 import { UnrecoverableJobError } from '../../jobs.errors.js';
-import { SshHostKeyError } from '../builtins.errors.js';
+import { SshConnectionError, SshHostKeyError } from '../builtins.errors.js';
 import { fingerprintOf } from './host-key.js';
 import { OutputTail } from './output-tail.js';
 import type { ResolvedSshHost } from './ssh.options.js';
@@ -16,8 +16,8 @@ export interface RemoteOutcome {
 }
 
 /**
- * Connects, verifies the host key, runs one command and disconnects. An abort closes the channel and the connection at
- * once and rejects with the signal's reason.
+ * Connects, verifies the host key, runs one command and disconnects. An abort sends the command TERM, closes the channel
+ * and the connection at once and rejects with the signal's reason.
  */
 export function runRemote(ssh: Ssh2Module, target: ResolvedSshHost, command: string, maxOutputBytes: number, signal: AbortSignal): Promise<RemoteOutcome> {
   return new Promise((resolve, reject) => {
@@ -34,7 +34,11 @@ export function runRemote(ssh: Ssh2Module, target: ResolvedSshHost, command: str
       if (err) reject(err);
       else resolve(outcome!);
     };
-    const onAbort = () => finish(signal.reason);
+    const onAbort = () => {
+      // Servers without a pty may ignore this; closing the channel is all that is left then.
+      channel?.signal('TERM');
+      finish(signal.reason);
+    };
     if (signal.aborted) return reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
 
@@ -49,12 +53,12 @@ export function runRemote(ssh: Ssh2Module, target: ResolvedSshHost, command: str
       if (err.level === 'client-authentication') {
         return finish(new UnrecoverableJobError(`SSH login as "${target.username}" on host "${target.alias}" was refused: ${err.message}`));
       }
-      finish(new Error(`SSH connection to host "${target.alias}" failed: ${err.message}`));
+      finish(new SshConnectionError(`SSH connection to host "${target.alias}" failed: ${err.message}`));
     });
-    client.on('close', () => finish(new Error(`SSH connection to host "${target.alias}" closed before the command finished.`)));
+    client.on('close', () => finish(new SshConnectionError(`SSH connection to host "${target.alias}" closed before the command finished.`)));
     client.on('ready', () => {
       client.exec(command, (err, opened) => {
-        if (err) return finish(new Error(`SSH host "${target.alias}" refused to run the command: ${err.message}`));
+        if (err) return finish(new SshConnectionError(`SSH host "${target.alias}" refused to run the command: ${err.message}`));
         channel = opened;
         const outcome: RemoteOutcome = { exitCode: null, stdout: new OutputTail(maxOutputBytes), stderr: new OutputTail(maxOutputBytes) };
         opened.on('data', (chunk: Buffer) => outcome.stdout.push(chunk));

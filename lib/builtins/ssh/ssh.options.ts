@@ -1,5 +1,6 @@
+import { isPositiveInt } from '../../jobs.options.js';
 import type { BuiltinJobOptions } from '../builtins.options.js';
-import { badOption, checkPositiveInt, isPositiveInt } from '../builtin-option.checks.js';
+import { badOption, checkPositiveInt } from '../builtin-option.checks.js';
 import { normalizeFingerprint } from './host-key.js';
 
 /** One host jobs may run commands on, known to payloads only by its alias. */
