@@ -12,7 +12,7 @@ import {
   UnknownJobError,
   type PayloadFieldError,
 } from '../jobs.errors.js';
-import type { ResolvedJobsOptions } from '../jobs.options.js';
+import { isPositiveInt, type ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobAddOptions } from '../interfaces/job-options.interface.js';
 import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
 import { JobRegistry, type RegisteredJob } from '../discovery/job-registry.js';
@@ -31,7 +31,6 @@ export interface JobRequest {
   opts: StoredJobOptions;
 }
 
-const isPositiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
 
 /** Module defaults overlaid with a processor's options, as BullMQ options; computed once per job name. */
 export function baseJobOptions(
