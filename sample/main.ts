@@ -11,10 +11,11 @@ const backends = await sampleBackends(process.env, (line) => logger.log(line));
 logger.log(backends.summary);
 
 // A start that fails after the embedded database started stops the database too.
-const app = await NestFactory.create(AppModule.register(backends), { abortOnError: false }).catch(async (err: unknown) => {
+const failed = async (err: unknown): Promise<never> => {
   await backends.stop();
   throw err;
-});
+};
+const app = await NestFactory.create(AppModule.register(backends), { abortOnError: false }).catch(failed);
 app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
 // On SIGTERM or Ctrl+C, running jobs finish (or go back to their queue) and the last history rows are written before
 // the process ends; an embedded database stops only after that. Nest's `enableShutdownHooks()` does the same without one.
@@ -37,7 +38,7 @@ const document = SwaggerModule.createDocument(
 );
 SwaggerModule.setup('docs', app, document);
 
-await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
+await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1').catch(failed);
 const url = (await app.getUrl()).replace('[::1]', 'localhost');
 logger.log(`Sample listening on ${url}`);
 logger.log(`Admin API   ${url}/api/v1/jobs   (Authorization: Bearer ${shown.adminToken})`);

@@ -19,10 +19,6 @@ export class BullMqFactory {
     this.backend = createQueueBackend(options.connection, options.prefix);
   }
 
-  get kind(): QueueBackend['kind'] {
-    return this.backend.kind;
-  }
-
   get location(): string {
     return this.backend.location;
   }

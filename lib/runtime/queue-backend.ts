@@ -4,7 +4,6 @@ import type { JobsConnection, PostgresConnection, RedisConnection } from '../int
 
 /** BullMQ's classes bound to one backend, the options every object of it is built with, and what closes them. */
 export interface QueueBackend {
-  readonly kind: 'redis' | 'postgres';
   readonly classes: BackendClasses<IQueueBackend, unknown>;
   readonly base: { connection: unknown; prefix?: string };
   /** Where the queues are, for the start-up log: a Redis prefix or a PostgreSQL schema. */
@@ -29,7 +28,6 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
   // Errors reach the BullMQ objects that use the client; this keeps an idle shared client from crashing the process.
   client.on('error', () => undefined);
   return {
-    kind: 'redis',
     classes: withBackend(createRedisBackend) as unknown as QueueBackend['classes'],
     base: { connection: client, prefix },
     location: `Redis, prefix "${prefix}"`,
@@ -47,7 +45,6 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
 function postgresBackend({ postgres, schema, migrate }: PostgresConnection): QueueBackend {
   const pool = typeof postgres === 'string' ? { connectionString: postgres } : postgres;
   return {
-    kind: 'postgres',
     classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
     base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },
     location: `PostgreSQL, schema "${schema ?? DEFAULT_SCHEMA}"`,
