@@ -1,15 +1,15 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { QueryDeepPartialEntity, Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { JobEventBus } from '../runtime/job-event-bus.js';
 import { within } from '../runtime/within.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
 import { ExecutionRows, rowKey, type ExecutionRow } from './execution-rows.js';
+import { upsertExecutions } from './execution-upsert.js';
 import { EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
 import type { ResolvedHistoryOptions } from './history.options.js';
 import { redactionKeys } from './redaction.js';
 
-const CONFLICT_PATHS = ['queue', 'jobId', 'attempt'];
 const MAX_RETRY_DELAY = 30_000;
 
 /**
@@ -141,9 +141,8 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async write(rows: ExecutionRow[]): Promise<void> {
-    // Snapshots: an open row may still change (progress, logs) while the statement is on its way.
-    const values = rows.map((row) => ({ ...row })) as QueryDeepPartialEntity<JobExecution>[];
-    await this.executions.upsert(values, { conflictPaths: CONFLICT_PATHS });
+    // The statement's values are taken before it is sent, so an open row may go on changing (progress, logs).
+    await upsertExecutions(this.executions, rows);
   }
 
   private reachable(): Promise<boolean> {
