@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { JobProcessor, JobService, JobsModule, type JobContext, type JobHandler } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
-import { deletePrefix, queueConnection, rawQueue, uniquePrefix } from '../support/services.js';
+import { deletePrefix, onPostgres, queueConnection, rawQueue, uniquePrefix } from '../support/services.js';
 import { work } from '../support/sleep.js';
 import { EventLog, waitUntil } from '../support/wait.js';
 import { JobEventBus } from '../../lib/index.js';
@@ -82,7 +82,10 @@ describe('start and shutdown', () => {
     const { id } = await t.jobs.add('step.two', { from: 'x' });
     const { queue, close } = rawQueue('default', t.prefix);
     try {
-      expect(await queue.getWorkersCount()).toBe(0);
+      expect(['waiting', 'prioritized']).toContain((await t.jobs.get(id))?.state);
+      // BullMQ's PostgreSQL backend counts the workers of a queue name in every schema of the database (other suites
+      // run `default` workers meanwhile), so the count is exact on Redis only.
+      if (!onPostgres) expect(await queue.getWorkersCount()).toBe(0);
       const worker = await createJobsApp([StepTwo], { prefix: t.prefix }, { cleanup: false });
       try {
         expect(await queue.getWorkersCount()).toBeGreaterThan(0);
