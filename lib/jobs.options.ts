@@ -1,4 +1,4 @@
-import { isPgPool } from 'bullmq';
+import { isPgPool, quoteSchemaName } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
 import { JobsConfigurationError } from './jobs.errors.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
@@ -37,7 +37,15 @@ function fail(option: string, expected: string, got: unknown): never {
   throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${JSON.stringify(got)}.`);
 }
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+/** BullMQ's own check, so a name it would refuse when the first queue connects stops start-up here instead. */
+function isSchemaName(schema: string): boolean {
+  try {
+    quoteSchemaName(schema);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function checkPostgres(connection: PostgresConnection): void {
   const { postgres, schema, migrate } = connection;
@@ -49,7 +57,7 @@ function checkPostgres(connection: PostgresConnection): void {
     // BullMQ cannot pin a pool it did not make to a schema; each of its objects makes its own from the settings.
     fail('connection.postgres', 'a URL or pool settings, not a pg.Pool', 'a pg.Pool');
   }
-  if (schema !== undefined && !(typeof schema === 'string' && SCHEMA_NAME.test(schema))) {
+  if (schema !== undefined && !(typeof schema === 'string' && isSchemaName(schema))) {
     fail('connection.schema', 'a PostgreSQL identifier (letters, digits, _ or $; at most 63)', schema);
   }
   if (migrate !== undefined && typeof migrate !== 'boolean') fail('connection.migrate', 'a boolean', migrate);

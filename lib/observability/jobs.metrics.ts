@@ -81,7 +81,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     if (event.type === 'failed' || event.type === 'timeout') this.failed.inc({ ...labels, reason: event.error?.name ?? 'Error' });
     const readyAt = event.readyAt ?? event.enqueuedAt;
     if (event.type === 'active' && event.attempt === 1 && readyAt && event.startedAt) {
-      this.wait.observe(labels, Math.max(0, event.startedAt - readyAt) / 1000);
+      this.wait.observe(labels, (event.startedAt - readyAt) / 1000);
     }
     if (ATTEMPT_ENDS.has(event.type) && event.startedAt) {
       this.duration.observe(labels, Math.max(0, (event.finishedAt ?? event.timestamp) - event.startedAt) / 1000);

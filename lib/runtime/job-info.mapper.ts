@@ -1,6 +1,7 @@
 import type { Job, JobState as BullJobState } from 'bullmq';
 import { CANCELLED_REASON, TIMEOUT_REASON } from '../jobs.errors.js';
 import type { JobInfo, JobState } from '../interfaces/job-info.interface.js';
+import { startedAtOf } from './job-times.js';
 
 const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);
 
@@ -26,7 +27,7 @@ export function toJobInfo(job: Job, state: BullJobState | 'unknown'): JobInfo {
     failedReason: job.failedReason || undefined,
     stacktrace: job.stacktrace?.length ? job.stacktrace : undefined,
     createdAt: new Date(job.timestamp),
-    startedAt: date(job.processedOn),
+    startedAt: date(startedAtOf(job)),
     finishedAt: date(job.finishedOn),
     runAt: job.delay ? new Date(job.timestamp + job.delay) : undefined,
   };

@@ -8,6 +8,7 @@ import { RunningJobContext } from './job-context.js';
 import { definitionOf, jobOrigin, scheduleOf } from './job-origin.js';
 import { JobEventBus } from './job-event-bus.js';
 import type { StoredJobOptions } from './job-request.builder.js';
+import { readyAtOf, startedAtOf } from './job-times.js';
 import { untilAborted } from './until-aborted.js';
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -72,8 +73,8 @@ export class JobRunner {
       maxAttempts: ctx.maxAttempts,
       data: job.data,
       enqueuedAt: job.timestamp,
-      readyAt: job.timestamp + (job.opts.delay ?? 0),
-      startedAt: job.processedOn ?? Date.now(),
+      readyAt: readyAtOf(job),
+      startedAt: startedAtOf(job) ?? Date.now(),
       schedule: scheduleOf(job),
       definitionId: definitionOf(job),
     });
@@ -93,7 +94,7 @@ export class JobRunner {
       error: { name: err.name, message: err.message },
       retryDelay: 0,
       enqueuedAt: job.timestamp,
-      startedAt: job.processedOn,
+      startedAt: startedAtOf(job),
       ...jobOrigin(job),
     });
   }

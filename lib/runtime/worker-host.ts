@@ -12,6 +12,7 @@ import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event-bus.js';
 import { definitionOf, scheduleOf } from './job-origin.js';
 import { JobRunner } from './job-runner.js';
+import { startedAtOf } from './job-times.js';
 import { QueueRegistry } from './queue-registry.js';
 import { within } from './within.js';
 
@@ -122,7 +123,7 @@ export class WorkerHost {
       maxAttempts: job.opts.attempts ?? 1,
       data: job.data,
       enqueuedAt: job.timestamp,
-      startedAt: job.processedOn,
+      startedAt: startedAtOf(job),
       schedule: scheduleOf(job),
       definitionId: definitionOf(job),
     };
