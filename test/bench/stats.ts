@@ -12,8 +12,6 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across the producer and the handler. */
 export const nowMs = () => performance.timeOrigin + performance.now();
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Rejects after `ms` with a message naming what was awaited; the benchmark never hangs on a stuck scenario. */
 export function deadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;

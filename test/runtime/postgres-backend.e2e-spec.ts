@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import pg from 'pg';
 import { JOB_HISTORY_MIGRATIONS, JobHistoryService, JobProcessor, JobService, JobsModule, type JobHandler, type JobsModuleOptions } from '../../lib/index.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
-import { PG_URL, uniquePrefix } from '../support/services.js';
+import { testLogger } from '../support/logger.js';
+import { PG_URL, postgresAdmin, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
 @JobProcessor('pg.echo')
@@ -14,20 +14,8 @@ class EchoJob implements JobHandler<{ value: string }, string> {
   }
 }
 
-const quiet = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
-
-async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
 const tablesIn = async (schema: string) =>
-  (await query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])).map((r) => r.table_name);
+  (await postgresAdmin<{ table_name: string }>(['SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]])).map((r) => r.table_name);
 
 /** Whatever the suites' backend, these run on BullMQ's PostgreSQL backend: its set-up and sharing a database with history. */
 describe('queues on PostgreSQL', () => {
@@ -44,7 +32,7 @@ describe('queues on PostgreSQL', () => {
       imports: [...(imports as []), JobsModule.forRoot({ connection, history })],
       providers: [EchoJob],
     })
-      .setLogger(quiet)
+      .setLogger(testLogger())
       .compile();
     closing.push(() => moduleRef.close());
     await moduleRef.init();
@@ -53,7 +41,7 @@ describe('queues on PostgreSQL', () => {
 
   afterEach(async () => {
     while (closing.length) await closing.pop()!();
-    for (const schema of schemas.splice(0)) await query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const schema of schemas.splice(0)) await postgresAdmin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   });
 
   it('refuses to start on a schema that was never migrated, and says how to migrate it', async () => {
@@ -78,7 +66,7 @@ describe('queues on PostgreSQL', () => {
     }, 10_000, 'the job to complete');
     expect(done.result).toBe('from postgres');
     // The job is a row of the schema's table, nowhere else.
-    expect(await query(`SELECT name FROM "${schema}".job WHERE name = 'pg.echo'`)).toEqual([{ name: 'pg.echo' }]);
+    expect(await postgresAdmin(`SELECT name FROM "${schema}".job WHERE name = 'pg.echo'`)).toEqual([{ name: 'pg.echo' }]);
   });
 
   describe('sharing one database with the job history', () => {

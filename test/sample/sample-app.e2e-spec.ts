@@ -5,8 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PG_URL, REDIS_URL, deletePrefix, onPostgres, schemaOf, uniquePrefix } from '../support/services.js';
+import { PG_URL, REDIS_URL, deletePrefix, onPostgres, postgresAdmin, schemaOf, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -52,16 +51,6 @@ async function stopSample(sample: Sample, signal: NodeJS.Signals = 'SIGTERM', { 
   if (group) process.kill(-sample.child.pid!, signal);
   else sample.child.kill(signal);
   return exited;
-}
-
-async function postgresAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 const api = (sample: Sample) => {

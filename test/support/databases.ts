@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
-import { PG_URL } from './services.js';
+import { PG_URL, postgresAdmin } from './services.js';
 
 export const MARIADB_URL = process.env.MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
@@ -15,33 +14,24 @@ export interface TestDatabase {
   kind: 'postgres' | 'mariadb' | 'sqlite';
   options: DataSourceOptions;
   /** Makes the database refuse this test's connections until the returned function is called. */
-  cutOff(): Promise<() => Promise<void>>;
-  drop(): Promise<void>;
+  cutOff(): Promise<() => Promise<unknown>>;
+  drop(): Promise<unknown>;
 }
 
 const ident = () => `jobs_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
 async function postgres(): Promise<TestDatabase> {
   const name = ident();
-  const admin = async (sql: string[]) => {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      for (const statement of sql) await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin([`CREATE ROLE ${name} LOGIN`, `CREATE SCHEMA ${name} AUTHORIZATION ${name}`]);
+  await postgresAdmin(`CREATE ROLE ${name} LOGIN`, `CREATE SCHEMA ${name} AUTHORIZATION ${name}`);
   const url = new URL(PG_URL);
   return {
     kind: 'postgres',
     options: { type: 'postgres', host: url.hostname, port: Number(url.port), username: name, database: url.pathname.slice(1), schema: name, poolSize: 4, connectTimeoutMS: 2_000 },
     async cutOff() {
-      await admin([`ALTER ROLE ${name} NOLOGIN`, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`]);
-      return () => admin([`ALTER ROLE ${name} LOGIN`]);
+      await postgresAdmin(`ALTER ROLE ${name} NOLOGIN`, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`);
+      return () => postgresAdmin(`ALTER ROLE ${name} LOGIN`);
     },
-    drop: () => admin([`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`, `DROP SCHEMA ${name} CASCADE`, `DROP ROLE ${name}`]),
+    drop: () => postgresAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`, `DROP SCHEMA ${name} CASCADE`, `DROP ROLE ${name}`),
   };
 }
 

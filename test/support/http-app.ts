@@ -1,8 +1,9 @@
-import { ConsoleLogger, type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
+import { testLogger } from './logger.js';
 import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
 
 export interface HttpTestApp {
@@ -40,7 +41,7 @@ export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestA
     ],
     providers: setup.providers ?? [],
   })
-    .setLogger(setup.logger ?? (process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} }))
+    .setLogger(setup.logger ?? testLogger())
     .compile();
   const app = moduleRef.createNestApplication(setup.logger ? { logger: setup.logger } : process.env.JOBS_TEST_LOGS ? {} : { logger: false });
   if (setup.globalPrefix) app.setGlobalPrefix(setup.globalPrefix);

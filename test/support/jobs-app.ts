@@ -1,7 +1,8 @@
-import { ConsoleLogger, type INestApplicationContext, type LoggerService, type Provider } from '@nestjs/common';
+import { type INestApplicationContext, type LoggerService, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { JobEventBus, JobService, JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
 import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
+import { testLogger } from './logger.js';
 import { EventLog } from './wait.js';
 
 export interface JobsTestApp {
@@ -23,7 +24,7 @@ export async function createJobsApp(
     imports: [JobsModule.forRoot({ connection: queueConnection(prefix), ...options, prefix })],
     providers,
   })
-    .setLogger(logger ?? (process.env.JOBS_TEST_LOGS ? new ConsoleLogger() : { log() {}, warn() {}, error() {}, debug() {}, verbose() {} }))
+    .setLogger(logger ?? testLogger())
     .compile();
   const app = moduleRef;
   const events = new EventLog(app.get(JobEventBus));

@@ -42,25 +42,35 @@ export function rawQueue(name: string, prefix: string): { queue: Queue; close():
 
 /** Deletes every key under a prefix, or drops the prefix's schema, once a test is done with it. */
 export async function deletePrefix(prefix: string): Promise<void> {
-  if (onPostgres) return dropSchema(schemaOf(prefix));
+  if (onPostgres) await postgresAdmin(`DROP SCHEMA IF EXISTS "${schemaOf(prefix)}" CASCADE`);
+  else await deleteRedisPrefix(prefix);
+}
+
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      if (keys.length) await redis.del(...keys);
+      if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
 }
 
-async function dropSchema(schema: string): Promise<void> {
+/** Runs statements, in order, on one connection to the tests' PostgreSQL as its superuser; returns the last one's rows. */
+export async function postgresAdmin<T = Record<string, unknown>>(...sql: Array<string | [string, unknown[]]>): Promise<T[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    let rows: T[] = [];
+    for (const statement of sql) {
+      const [text, params] = typeof statement === 'string' ? [statement, []] : statement;
+      rows = (await client.query(text, params)).rows as T[];
+    }
+    return rows;
   } finally {
     await client.end();
   }

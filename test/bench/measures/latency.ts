@@ -1,4 +1,5 @@
-import { deadline, nowMs, percentile, sleep } from '../stats.js';
+import { setTimeout as pace } from 'node:timers/promises';
+import { deadline, nowMs, percentile } from '../stats.js';
 import type { SubjectFactory } from '../subject.js';
 
 export interface LatencyRun {
@@ -27,9 +28,10 @@ export async function latency(factory: SubjectFactory, run: LatencyRun): Promise
     const begin = performance.now();
     const adds: Array<Promise<unknown>> = [];
     for (let i = 0; i < total; i++) {
-      // Paced against the start, so a late tick is followed by an early one and the rate holds.
-      const wait = begin + i * interval - performance.now();
-      if (wait > 0) await sleep(wait);
+      // The load's pace, not a wait for a result: each add is due at its slot from the start, so a late one is
+      // followed by an early one and the rate holds.
+      const due = begin + i * interval - performance.now();
+      if (due > 0) await pace(due);
       adds.push(subject.add({ i, at: nowMs() }));
     }
     await Promise.all(adds);

@@ -1,18 +1,29 @@
-import { Inject, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JobProcessor, JobService, JobsModule, type JobHandler } from 'nestjs-jobs';
+import { JobEventBus, JobProcessor, JobService, JobsModule, type JobHandler } from 'nestjs-jobs';
 import { REDIS_URL, deletePrefix, uniqueName } from '../services.js';
-import { sleep } from '../stats.js';
 import { BULK, JOB, QUEUE, type BenchPayload } from '../subject.js';
 
-const COUNTER = 'BENCH_COUNTER';
-type Counter = { handled: number };
-
 @JobProcessor(JOB, { queue: QUEUE })
-class CountedJob implements JobHandler<BenchPayload> {
-  constructor(@Inject(COUNTER) private readonly counter: Counter) {}
-  handle(): void {
-    this.counter.handled++;
+class TrivialJob implements JobHandler<BenchPayload> {
+  handle(): void {}
+}
+
+/** Counts finished jobs from the module's own events, and resolves a wait once a count is reached. */
+class Finished {
+  count = 0;
+  private waiter?: { target: number; resolve: () => void };
+
+  constructor(bus: JobEventBus) {
+    bus.subscribe({ event: 'completed' }, () => {
+      this.count++;
+      if (this.waiter && this.count >= this.waiter.target) this.waiter.resolve();
+    });
+  }
+
+  reach(target: number): Promise<void> {
+    if (this.count >= target) return Promise.resolve();
+    return new Promise((resolve) => (this.waiter = { target, resolve }));
   }
 }
 
@@ -29,11 +40,10 @@ function rssMb(): number {
 
 /**
  * One process with the module (history off) runs jobs it enqueues itself, at most 5,000 waiting, removed on
- * completion so Redis does not grow; at each checkpoint it lets the queue drain and reads its resident set.
+ * completion so Redis does not grow; at each checkpoint it waits for every job to finish and reads its resident set.
  */
 export async function memory(checkpoints: number[]): Promise<number[]> {
   const prefix = uniqueName('mem');
-  const counter: Counter = { handled: 0 };
   const root: DynamicModule = {
     module: MemoryBenchApp,
     imports: [
@@ -44,26 +54,24 @@ export async function memory(checkpoints: number[]): Promise<number[]> {
         defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
       }),
     ],
-    providers: [CountedJob, { provide: COUNTER, useValue: counter }],
+    providers: [TrivialJob],
   };
   const app = await NestFactory.createApplicationContext(root, { logger: false, abortOnError: false });
   try {
     const jobs = app.get(JobService);
+    const finished = new Finished(app.get(JobEventBus));
     const readings: number[] = [];
     let added = 0;
     for (const target of checkpoints) {
       while (added < target) {
-        if (added - counter.handled >= 5_000) {
-          await sleep(5);
-          continue;
-        }
+        // At most 5,000 waiting: the next batch goes in once the one before the last has finished.
+        await finished.reach(added - 5_000);
         const size = Math.min(BULK, target - added);
         await jobs.addBulk(Array.from({ length: size }, (_, k) => ({ name: JOB, data: { i: added + k, at: 0 } })));
         added += size;
       }
-      while (counter.handled < target) await sleep(20);
-      // Completion events and connection buffers settle before the reading.
-      await sleep(200);
+      // Counted on 'completed', which BullMQ emits once a job is stored as finished: nothing is left in flight.
+      await finished.reach(target);
       readings.push(rssMb());
     }
     return readings;

@@ -1,12 +1,10 @@
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inject, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobProcessor, JobService, JobsModule, type JobHandler, type JobsModuleOptions } from 'nestjs-jobs';
 import type { DataSourceOptions } from 'typeorm';
-import { PG_URL, REDIS_URL, createRoleSchema, deletePrefix, dropRoleSchema, dropSchema, uniqueName } from '../services.js';
+import { DATABASES } from '../../support/databases.js';
+import { PG_URL, REDIS_URL, deletePrefix, dropSchema, uniqueName } from '../services.js';
 import { JOB, QUEUE, SkipScenario, inChunks, type BenchHandler, type BenchPayload, type SubjectFactory } from '../subject.js';
 
 const HOOK = 'BENCH_HOOK';
@@ -28,22 +26,10 @@ export interface ModuleVariant {
   history?: 'sqlite' | 'postgres';
 }
 
-/** The history database of one run, created before the app and removed after it. */
-async function historyDatabase(kind: 'sqlite' | 'postgres', name: string): Promise<{ options: DataSourceOptions; drop(): Promise<void> }> {
-  const shared = { entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true };
-  if (kind === 'sqlite') {
-    const file = join(tmpdir(), `${name}.sqlite`);
-    return {
-      options: { type: 'better-sqlite3', database: file, ...shared },
-      drop: async () => ['', '-wal', '-shm', '-journal'].forEach((suffix) => rmSync(file + suffix, { force: true })),
-    };
-  }
-  await createRoleSchema(name);
-  const url = new URL(PG_URL);
-  return {
-    options: { type: 'postgres', host: url.hostname, port: Number(url.port || 5432), username: name, database: url.pathname.slice(1), schema: name, ...shared },
-    drop: () => dropRoleSchema(name),
-  };
+/** The history database of one run (the test suites' own: a role and schema, or a file), removed after it. */
+async function historyDatabase(kind: 'sqlite' | 'postgres'): Promise<{ options: DataSourceOptions; drop(): Promise<unknown> }> {
+  const db = await DATABASES[kind]();
+  return { options: { ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as DataSourceOptions, drop: () => db.drop() };
 }
 
 /** The module's PostgreSQL backend keeps its queues in a schema of the run's own. */
@@ -68,7 +54,7 @@ export const moduleSubject =
   async ({ concurrency }) => {
     const name = uniqueName(variant.backend === 'redis' ? 'mod' : 'modpg');
     const hook: Hook = { handler: () => undefined };
-    const db = variant.history ? await historyDatabase(variant.history, `${name}_h`) : undefined;
+    const db = variant.history ? await historyDatabase(variant.history) : undefined;
     const root = (workers: boolean): DynamicModule => ({
       module: ModuleBenchApp,
       imports: [
