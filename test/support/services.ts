@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, runMigrations } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createQueueBackend } from '../../lib/runtime/queue-backend.js';
@@ -38,6 +38,18 @@ export function rawQueue(name: string, prefix: string): { queue: Queue; close():
       await backend.close();
     },
   };
+}
+
+/** On PostgreSQL, creates a test's queue tables before its processes start, as a deployment step would. */
+export async function migrateQueues(prefix: string): Promise<void> {
+  if (!onPostgres) return;
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await runMigrations(client, schemaOf(prefix));
+  } finally {
+    await client.end();
+  }
 }
 
 /** Deletes every key under a prefix, or drops the prefix's schema, once a test is done with it. */
