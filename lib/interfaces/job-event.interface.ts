@@ -49,7 +49,17 @@ export interface JobEvent {
   definitionId?: string;
 }
 
+/**
+ * `local`: events of work this process does (the default; in-process, every field). `cluster`: events of every job
+ * on the module's queues, whichever instance ran it, read from BullMQ's queue event streams.
+ */
+export type JobEventScope = 'local' | 'cluster';
+
 export interface JobEventFilter {
   name?: string;
   queue?: string;
+  /** Only events of this job id. */
+  jobId?: string;
+  /** Default `local`. */
+  scope?: JobEventScope;
 }
