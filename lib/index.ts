@@ -27,6 +27,8 @@ export {
   RetryJobError,
   JobTimeoutError,
   JobCancelledError,
+  JobFailedError,
+  JobWaitTimeoutError,
   JobDefinitionNotFoundError,
   JobDefinitionNameTakenError,
   JobExecutionNotFoundError,
@@ -37,7 +39,24 @@ export type { JobHandler, JobHandlers, JobDataOf, JobResultOf, JobName, JobData 
 export type { JobContext } from './interfaces/job-context.interface.js';
 export type { JobAddOptions, JobBackoff, BackoffType, JobPriority, KeepJobs, JobRetryOptions } from './interfaces/job-options.interface.js';
 export type { JobProcessorOptions } from './interfaces/job-processor-options.interface.js';
-export { JOB_EVENT_TYPES, type JobEvent, type JobEventType, type JobEventError, type JobEventFilter } from './interfaces/job-event.interface.js';
+export {
+  JOB_EVENT_TYPES,
+  FINAL_EVENT_TYPES,
+  type JobEvent,
+  type JobEventOf,
+  type JobEventType,
+  type JobEventError,
+  type JobEventFilter,
+  type JobEventScope,
+  type JobEnqueuedEvent,
+  type JobActiveEvent,
+  type JobProgressEvent,
+  type JobLogEvent,
+  type JobCompletedEvent,
+  type JobRetryingEvent,
+  type JobFailedEvent,
+  type JobStalledEvent,
+} from './interfaces/job-event.interface.js';
 export type { JobInfo, JobState, JobHandle, QueueCounts, JobTypeInfo } from './interfaces/job-info.interface.js';
 export type { JobRequestItem, JobFlowNode, JobFlowHandle, JobListQuery, CleanOptions, CancelResult } from './interfaces/job-flow.interface.js';
 export type {
@@ -49,8 +68,8 @@ export type {
   QueueOptions,
   DefaultJobOptions,
 } from './interfaces/jobs-module-options.interface.js';
-export { JobExecution, JobDefinition, JOB_HISTORY_ENTITIES } from './history/job-history.entities.js';
-export { JOB_HISTORY_MIGRATIONS, CreateJobHistory1763856000000 } from './history/job-history.migrations.js';
+export { JobExecution, JobDefinition, JobHistoryCursor, JOB_HISTORY_ENTITIES } from './history/job-history.entities.js';
+export { JOB_HISTORY_MIGRATIONS, CreateJobHistory1763856000000, DurableJobHistory1764633600000 } from './history/job-history.migrations.js';
 export { JobHistoryService } from './history/job-history.service.js';
 export { JobDefinitionService } from './history/job-definition.service.js';
 export { HistoryRecorder } from './history/history.recorder.js';
@@ -68,6 +87,8 @@ export {
 } from './interfaces/job-history.interface.js';
 export type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions, BoardMiddleware } from './interfaces/jobs-admin.interface.js';
 export { ADMIN_TAG } from './admin/admin-routes.decorator.js';
+export type { JobsGatewayOptions } from './gateway/jobs-gateway-options.interface.js';
+export type { JobsGatewayRequest, JobsGatewayMessage, JobsGatewayFilter, JobsGatewayError } from './gateway/gateway-protocol.js';
 export { JobsExceptionFilter } from './admin/jobs-exception.filter.js';
 export { JobsMetrics } from './observability/jobs.metrics.js';
 export { JobsHealthIndicator, type JobsHealthResult } from './observability/jobs-health.indicator.js';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Job, type FlowJob, type JobType, type Queue } from 'bullmq';
-import { InvalidJobOptionsError, JobNotFoundError, JobStateError } from './jobs.errors.js';
+import { filter, firstValueFrom, Observable, throwError, timeout } from 'rxjs';
+import { InvalidJobOptionsError, JobFailedError, JobNotFoundError, JobStateError, JobWaitTimeoutError } from './jobs.errors.js';
+import { FINAL_EVENT_TYPES, type JobEvent, type JobFailedEvent } from './interfaces/job-event.interface.js';
 import { describeJob } from './discovery/job-type.describer.js';
 import { JobRegistry } from './discovery/job-registry.js';
 import type { JobAddOptions } from './interfaces/job-options.interface.js';
@@ -17,6 +19,7 @@ import type {
 import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interface.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
+import { jobEvents, queueErrorOf } from './runtime/job-events.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
 import { JobEnqueuer } from './runtime/job-enqueuer.js';
 import { JobRequestBuilder } from './runtime/job-request.builder.js';
@@ -36,6 +39,8 @@ const STATE_TYPES: Record<NonNullable<JobListQuery['state']>, JobType[]> = {
 };
 const ALL_TYPES: JobType[] = ['active', 'wait', 'prioritized', 'delayed', 'waiting-children', 'completed', 'failed'];
 const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
+/** Node's timers hold at most 2^31 - 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Enqueue, inspect and control jobs. Injected anywhere once `JobsModule.forRoot` is imported. */
 @Injectable()
@@ -123,6 +128,61 @@ export class JobService {
       .slice(offset, offset + limit);
   }
 
+  /**
+   * The lifecycle events of one job, from every instance (cluster scope), for hosts that show a job's progress to their
+   * own users behind their own auth. A job that has already finished gives its final event at once. Completes after
+   * the final event (`completed`, `failed`, `timeout`, `cancelled`); errors with `JobNotFoundError` for an unknown id.
+   */
+  watch(id: string, queue?: string): Observable<JobEvent> {
+    return new Observable<JobEvent>((subscriber) => {
+      let done = false;
+      // Events that arrive while the job's state is read wait for it: a finished job gives its end alone.
+      let held: JobEvent[] | undefined = [];
+      const next = (event: JobEvent) => {
+        if (done) return;
+        if (held) return void held.push(event);
+        subscriber.next(event);
+        if (FINAL_EVENT_TYPES.has(event.type)) (done = true), subscriber.complete();
+      };
+      const unsubscribe = this.bus.subscribe({ event: '*', scope: 'cluster', jobId: id, queue }, next);
+      // Read after the stream is being followed, so an end that happens in between is seen by one or the other.
+      this.bus
+        .startCluster()
+        .then(() => this.find(id, queue))
+        .then(async (found) => {
+          if (!found) throw new JobNotFoundError(id);
+          const state = await found.getState();
+          const waiting = held!;
+          held = undefined;
+          if (state !== 'completed' && state !== 'failed') return waiting.forEach(next);
+          // Read again once finished: the first read may predate the result.
+          const job = (await this.find(id, found.queueName)) ?? found;
+          next(state === 'completed' ? jobEvents.completed(job, job.returnvalue, 'cluster') : jobEvents.ended(job, queueErrorOf(job.failedReason, job.stacktrace?.at(-1)), true, 'cluster'));
+        })
+        .catch((err: unknown) => done || ((done = true), subscriber.error(err)));
+      return unsubscribe;
+    });
+  }
+
+  /**
+   * Resolves with the job's result once it completes, wherever it runs; rejects with `JobFailedError` if it fails, times
+   * out or is cancelled, and with `JobWaitTimeoutError` if it has not finished within `timeout` ms (default: no limit).
+   */
+  async waitUntilFinished<T = unknown>(id: string, options: { timeout?: number; queue?: string } = {}): Promise<T> {
+    const { timeout: limit, queue } = options;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_TIMER_MS)) {
+      throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_TIMER_MS}.`);
+    }
+    const final = this.watch(id, queue).pipe(
+      filter((event) => FINAL_EVENT_TYPES.has(event.type)),
+      limit === undefined ? (source) => source : timeout({ first: limit, with: () => throwError(() => new JobWaitTimeoutError(id, limit)) }),
+    );
+    const event = await firstValueFrom(final);
+    if (event.type === 'completed') return event.result as T;
+    const ended = event as JobFailedEvent;
+    throw new JobFailedError(id, ended.type, ended.error?.message ?? '');
+  }
+
   /** Removes a job that has not started; tells a running one to abort, after which it ends as `cancelled`. */
   async cancel(id: string, queue?: string): Promise<CancelResult> {
     const job = await this.require(id, queue);
@@ -130,7 +190,7 @@ export class JobService {
     if (REMOVABLE.has(state)) {
       try {
         await job.remove();
-        this.bus.publish({ type: 'cancelled', jobId: id, name: job.name, queue: job.queueName, timestamp: Date.now(), data: job.data });
+        this.bus.publish(jobEvents.cancelledBeforeStart(job));
         return { id, state: 'cancelled' };
       } catch (err) {
         // It may have started between the two calls; then it is cancelled as an active job.

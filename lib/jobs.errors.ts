@@ -121,6 +121,27 @@ export class UnknownQueueError extends JobsError {
   }
 }
 
+/** `waitUntilFinished`: the job ended without a result (failed, timed out or was cancelled). */
+export class JobFailedError extends JobsError {
+  constructor(
+    readonly jobId: string,
+    readonly outcome: 'failed' | 'timeout' | 'cancelled',
+    readonly reason: string,
+  ) {
+    super('JOB_FAILED', `Job "${jobId}" ended as ${outcome}: ${reason}`);
+  }
+}
+
+/** `waitUntilFinished`: the job had not finished within the given time; it goes on. */
+export class JobWaitTimeoutError extends JobsError {
+  constructor(
+    readonly jobId: string,
+    readonly timeout: number,
+  ) {
+    super('JOB_WAIT_TIMEOUT', `Job "${jobId}" had not finished after ${timeout} ms.`);
+  }
+}
+
 /** Thrown by a handler: the job fails at once, whatever attempts remain. */
 export class UnrecoverableJobError extends UnrecoverableError {
   readonly code = 'JOB_UNRECOVERABLE';

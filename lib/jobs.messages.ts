@@ -14,6 +14,7 @@ export const messages = {
     `@JobProcessor on ${className}: option "${option}" ${detail}`,
   badEventHandler: (where: string, event: unknown) =>
     `@OnJobEvent on ${where} names event ${JSON.stringify(event)}; expected one of the lifecycle events or '*'.`,
+  badEventScope: (where: string, scope: unknown) => `@OnJobEvent on ${where} has scope ${JSON.stringify(scope)}; expected 'local' or 'cluster'.`,
   badCron: (where: string, expression: unknown, problem: string) =>
     `@Cron on ${where} has expression ${JSON.stringify(expression)}: ${problem}.`,
   badCronOption: (where: string, option: string, detail: string) => `@Cron on ${where}: option "${option}" ${detail}`,

@@ -4,6 +4,8 @@ import type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions } from './i
 import type { JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
 import { adminEnabled, adminParts } from './admin/admin.parts.js';
 import { boardEnabled, boardParts } from './board/board.parts.js';
+import { gatewayEnabled, gatewayParts } from './gateway/gateway.parts.js';
+import type { JobsGatewayOptions } from './gateway/jobs-gateway-options.interface.js';
 import type { JobsBuiltinsOptions } from './builtins/builtins.options.js';
 import { builtinsEnabled, builtinsParts } from './builtins/builtins.parts.js';
 import { historyParts } from './history/history.providers.js';
@@ -20,6 +22,8 @@ export interface JobsModuleExtras {
   admin?: JobsAdminOptions;
   /** Bull Board with every queue. Off unless given; closed (403) until it has `auth` or `middleware`. */
   board?: JobsBoardOptions;
+  /** Live job events over WebSocket on the host's HTTP server. Off unless given; refuses every connection until it has guards. */
+  gateway?: JobsGatewayOptions;
   /** Prometheus metrics. Off unless given. */
   metrics?: JobsMetricsOptions;
   /** Built-in job types (`http.request`, `mail.send`, `ssh.command`, `log.message`); each is off unless given. */
@@ -33,10 +37,9 @@ function extraParts(extras: JobsModuleExtras): Parts[] {
   const parts: Parts[] = [];
   const withHistory = historyEnabled(extras.history);
   if (withHistory) parts.push(historyParts(extras.history as JobHistoryOptions | true));
-  if (adminEnabled(extras.admin)) {
-    const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
-    parts.push(adminParts(extras.admin, withHistory, redact));
-  }
+  const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
+  if (adminEnabled(extras.admin)) parts.push(adminParts(extras.admin, withHistory, redact));
+  if (gatewayEnabled(extras.gateway)) parts.push(gatewayParts(extras.gateway, redact, adminEnabled(extras.admin) ? extras.admin.guards : undefined));
   if (boardEnabled(extras.board)) parts.push(boardParts(extras.board));
   if (metricsEnabled(extras.metrics)) parts.push(metricsParts(extras.metrics));
   if (builtinsEnabled(extras.builtins)) parts.push(builtinsParts(extras.builtins));

@@ -12,6 +12,7 @@ import { JobService } from './job.service.js';
 import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
 import { ActiveJobs } from './runtime/active-jobs.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
+import { ClusterEvents } from './runtime/cluster-events.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEnqueuer } from './runtime/job-enqueuer.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
@@ -34,6 +35,7 @@ import { LocalCronRunner } from './scheduling/local-cron.runner.js';
     { provide: JOBS_OPTIONS, useFactory: resolveJobsOptions, inject: [JOBS_MODULE_OPTIONS] },
     JobRegistry,
     JobEventBus,
+    ClusterEvents,
     JobsExplorer,
     BullMqFactory,
     QueueRegistry,

@@ -2,14 +2,22 @@ import { isPgPool, quoteSchemaName } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
 import { JobsConfigurationError } from './jobs.errors.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
-import type { JobsConnection, JobsModuleOptions, PostgresConnection, QueueOptions } from './interfaces/jobs-module-options.interface.js';
+import type {
+  JobsConnection,
+  JobsModuleOptions,
+  PostgresConnection,
+  QueueOptions,
+  StalledJobOptions,
+} from './interfaces/jobs-module-options.interface.js';
 import { normalizeBackoff } from './runtime/backoff.js';
 
 /** Options after defaults are merged: the rest of the module reads these and never checks for absence. */
 export interface ResolvedJobsOptions {
   connection: JobsConnection;
   prefix: string;
-  queues: Record<string, QueueOptions>;
+  queues: Record<string, ResolvedQueueOptions>;
+  /** For queues not named in `queues`. */
+  stalled: Required<StalledJobOptions>;
   defaultJobOptions: {
     attempts: number;
     backoff: JobBackoff;
@@ -22,6 +30,11 @@ export interface ResolvedJobsOptions {
   maxPayloadBytes: number;
 }
 
+/** A queue's options with the module-wide `stalled` settings merged under its own. */
+export interface ResolvedQueueOptions extends QueueOptions {
+  stalled: Required<StalledJobOptions>;
+}
+
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 2_000 } as JobBackoff,
@@ -30,6 +43,14 @@ export const DEFAULT_JOB_OPTIONS = {
 };
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+/** BullMQ's own defaults, stated here so the resolved options are complete. */
+export const DEFAULT_STALLED_OPTIONS: Readonly<Required<StalledJobOptions>> = {
+  lockDuration: 30_000,
+  interval: 30_000,
+  maxCount: 1,
+};
+/** The longest a Node timer waits (a longer one fires after 1 ms); BullMQ's check and lock renewal run on timers. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 
@@ -82,6 +103,22 @@ function checkKeep(option: string, v: unknown): void {
   if (!ok) fail(option, 'a boolean, a count or { age, count }', v);
 }
 
+/** Validates `stalled` at `path` and merges it over `base`, field by field. */
+function resolveStalled(
+  path: string,
+  given: StalledJobOptions | undefined,
+  base: Required<StalledJobOptions>,
+): Required<StalledJobOptions> {
+  if (given === undefined) return { ...base };
+  if (!given || typeof given !== 'object' || Array.isArray(given)) fail(path, '{ lockDuration?, interval?, maxCount? }', given);
+  const { lockDuration = base.lockDuration, interval = base.interval, maxCount = base.maxCount } = given;
+  const ms = `a positive integer (ms) of at most ${MAX_TIMER_MS}, the longest a Node timer waits`;
+  if (!isPositiveInt(lockDuration) || lockDuration > MAX_TIMER_MS) fail(`${path}.lockDuration`, ms, lockDuration);
+  if (!isPositiveInt(interval) || interval > MAX_TIMER_MS) fail(`${path}.interval`, ms, interval);
+  if (!Number.isInteger(maxCount) || maxCount < 0) fail(`${path}.maxCount`, 'a non-negative integer', maxCount);
+  return { lockDuration, interval, maxCount };
+}
+
 /** Validates what the host passed and merges the defaults, so a wrong option stops start-up naming itself. */
 export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOptions {
   if (!options || typeof options !== 'object') fail('', 'an object', options);
@@ -89,6 +126,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || !prefix || prefix.includes(':')) fail('prefix', 'a non-empty string without ":"', prefix);
 
+  const stalled = resolveStalled('stalled', options.stalled, DEFAULT_STALLED_OPTIONS);
   const queues: ResolvedJobsOptions['queues'] = {};
   for (const [name, queue] of Object.entries(options.queues ?? {})) {
     if (name.includes(':')) fail(`queues.${name}`, 'a queue name without ":"', name);
@@ -101,7 +139,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     if (queue?.limiter && !(isPositiveInt(queue.limiter.max) && isPositiveInt(queue.limiter.duration))) {
       fail(`queues.${name}.limiter`, '{ max: positive integer, duration: positive integer (ms) }', queue.limiter);
     }
-    queues[name] = { ...queue };
+    queues[name] = { ...queue, stalled: resolveStalled(`queues.${name}.stalled`, queue?.stalled, stalled) };
   }
 
   const given = options.defaultJobOptions ?? {};
@@ -129,6 +167,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     connection,
     prefix,
     queues,
+    stalled,
     defaultJobOptions: { attempts, backoff, timeout: given.timeout, removeOnComplete, removeOnFail },
     workers,
     shutdownTimeout,

@@ -19,7 +19,8 @@ class JobLog {
   @OnJobEvent('*')
   log(event: JobEvent) {
     if (event.type === 'progress') return;
-    const detail = event.error ? `: ${event.error.message}` : '';
+    const ended = event.type === 'retrying' || event.type === 'failed' || event.type === 'timeout' || event.type === 'cancelled';
+    const detail = ended && event.error ? `: ${event.error.message}` : '';
     this.logger.log(`${event.type} ${event.name}#${event.jobId}${detail}`);
   }
 }

@@ -6,6 +6,9 @@ export interface OnJobEventMetadata extends JobEventFilter {
   event: JobEventType | '*';
 }
 
-/** Calls the decorated method with each lifecycle event of this type (or `'*'` for all), optionally of one job name or queue. */
+/**
+ * Calls the decorated method with each lifecycle event of this type (or `'*'` for all), optionally of one job name,
+ * queue or job id. `scope: 'cluster'` hears the jobs of every instance, `'local'` (default) those this process runs.
+ */
 export const OnJobEvent = (event: JobEventType | '*', filter: JobEventFilter = {}): MethodDecorator =>
   SetMetadata<string, OnJobEventMetadata>(ON_JOB_EVENT_METADATA, { event, ...filter });

@@ -64,6 +64,9 @@ export class JobsExplorer implements OnModuleInit {
       if (meta.event !== '*' && !JOB_EVENT_TYPES.includes(meta.event)) {
         throw new JobsConfigurationError(messages.badEventHandler(where, meta.event));
       }
+      if (meta.scope !== undefined && meta.scope !== 'local' && meta.scope !== 'cluster') {
+        throw new JobsConfigurationError(messages.badEventScope(where, meta.scope));
+      }
       const fn = (instance as Record<string, (event: JobEvent) => unknown>)[method].bind(instance);
       this.bus.subscribe(meta, (event) => this.callIsolated(where, fn, event));
     }

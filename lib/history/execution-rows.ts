@@ -1,17 +1,20 @@
-import type { JobEvent } from '../interfaces/job-event.interface.js';
+import type {
+  JobActiveEvent,
+  JobCompletedEvent,
+  JobEvent,
+  JobFailedEvent,
+  JobRetryingEvent,
+  JobStalledEvent,
+} from '../interfaces/job-event.interface.js';
 import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
 import { redactEvent } from './redaction.js';
 
 export type ExecutionRow = Omit<JobExecution, 'id'>;
 
-const FINAL: Partial<Record<JobEvent['type'], ExecutionStatus>> = {
-  completed: 'completed',
-  retrying: 'retrying',
-  failed: 'failed',
-  timeout: 'timeout',
-  cancelled: 'cancelled',
-};
+type RowEvent = JobActiveEvent | JobCompletedEvent | JobRetryingEvent | JobFailedEvent | JobStalledEvent;
+
+export const STALLED_MESSAGE = 'The worker running this attempt stopped responding; the job went back to its queue.';
 const MAX_LOG_LINE = 2_000;
 
 export const rowKey = (r: { queue: string; jobId: string; attempt: number }) => `${r.queue}\u0000${r.jobId}\u0000${r.attempt}`;
@@ -36,58 +39,71 @@ export class ExecutionRows {
   /** Returns the row to write when the event starts or ends an attempt; progress and log lines amend a row in place. */
   apply(raw: JobEvent): ExecutionRow | undefined {
     const event = redactEvent(raw, this.settings.redact);
-    if (event.type === 'active') {
-      const row = this.newRow(event, 'running', true);
-      this.open.set(rowKey(row), row);
-      return row;
+    switch (event.type) {
+      case 'active': {
+        const row = this.newRow(event, event.attempt, 'running', true);
+        this.open.set(rowKey(row), row);
+        return row;
+      }
+      case 'progress':
+      case 'log': {
+        const row = this.open.get(rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 }));
+        if (row && event.type === 'progress') row.progress = event.progress;
+        if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines) row.logs.push(event.log.slice(0, MAX_LOG_LINE));
+        return undefined;
+      }
+      case 'stalled':
+        return this.stalled(event);
+      case 'completed':
+      case 'retrying':
+      case 'failed':
+      case 'timeout':
+      case 'cancelled':
+        return this.ended(event);
+      default:
+        return undefined;
     }
-    if (event.type === 'progress' || event.type === 'log') {
-      const row = this.open.get(rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 }));
-      if (row && event.type === 'progress') row.progress = event.progress!;
-      if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines) row.logs.push(event.log!.slice(0, MAX_LOG_LINE));
-      return undefined;
-    }
-    if (event.type === 'stalled') return this.stalled(event);
-    const status = FINAL[event.type];
-    if (!status) return undefined;
-    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 });
-    const row = this.open.get(key) ?? this.newRow(event, status, false);
-    this.open.delete(key);
-    row.status = status;
-    row.finishedAt = new Date(event.finishedAt ?? event.timestamp);
-    row.durationMs = row.startedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null;
-    if (event.type === 'completed') row.result = event.result ?? null;
-    if (event.error) {
-      row.errorMessage = event.error.message;
-      row.errorStack = event.error.stack ?? null;
-    }
-    return row;
   }
 
   get running(): number {
     return this.open.size;
   }
 
-  /** BullMQ found the attempt's worker gone and put the job back: the attempt that was running ended without result. */
-  private stalled(event: JobEvent): ExecutionRow | undefined {
-    if (!event.name) return undefined;
-    const attempt = (event.attempt ?? 0) + 1;
-    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt });
-    const row = this.open.get(key) ?? this.newRow({ ...event, attempt }, 'retrying', false);
+  private ended(event: JobCompletedEvent | JobRetryingEvent | JobFailedEvent): ExecutionRow {
+    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt });
+    const status: ExecutionStatus = event.type;
+    const row = this.open.get(key) ?? this.newRow(event, event.attempt, status, false);
     this.open.delete(key);
-    row.status = 'retrying';
-    row.finishedAt = new Date(event.timestamp);
-    row.errorMessage = 'The worker running this attempt stopped responding; the job went back to its queue.';
+    row.status = status;
+    row.finishedAt = new Date(event.type === 'retrying' ? event.timestamp : event.finishedAt);
+    row.durationMs = row.startedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null;
+    if (event.type === 'completed') row.result = event.result ?? null;
+    else if (event.error) {
+      row.errorMessage = event.error.message;
+      row.errorStack = event.error.stack ?? null;
+    }
     return row;
   }
 
-  private newRow(event: JobEvent, status: ExecutionStatus, ranHere: boolean): ExecutionRow {
+  /** BullMQ found the attempt's worker gone and put the job back: the attempt that was running ended without result. */
+  private stalled(event: JobStalledEvent): ExecutionRow | undefined {
+    if (!event.name || event.attempt === undefined) return undefined;
+    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt });
+    const row = this.open.get(key) ?? this.newRow(event, event.attempt, 'retrying', false);
+    this.open.delete(key);
+    row.status = 'retrying';
+    row.finishedAt = new Date(event.timestamp);
+    row.errorMessage = STALLED_MESSAGE;
+    return row;
+  }
+
+  private newRow(event: RowEvent, attempt: number, status: ExecutionStatus, ranHere: boolean): ExecutionRow {
     return {
       jobId: event.jobId,
       queue: event.queue,
       name: event.name,
       status,
-      attempt: event.attempt ?? 0,
+      attempt,
       maxAttempts: event.maxAttempts ?? 1,
       data: event.data ?? null,
       result: null,
@@ -97,6 +113,7 @@ export class ExecutionRows {
       logs: null,
       enqueuedAt: date(event.enqueuedAt),
       startedAt: date(event.startedAt),
+      recovered: false,
       finishedAt: null,
       durationMs: null,
       workerHost: ranHere ? this.settings.workerHost : null,

@@ -13,6 +13,7 @@ export const HISTORY_DEFAULTS = {
   bufferSize: 10_000,
   maxLogLines: 50,
   flushTimeout: 5_000,
+  recoverAfter: 5_000,
 };
 
 /** Whether the module is asked to record history; decides the module's shape, so it reads the static extras. */
@@ -28,9 +29,13 @@ export function resolveHistoryOptions(history: JobHistoryOptions | true): Resolv
   const resolved = { ...HISTORY_DEFAULTS, redact: [] as string[], ...o };
   const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
   check('retentionDays', resolved.retentionDays, isInt(resolved.retentionDays, 0), 'a non-negative integer (0 keeps executions for ever)');
-  for (const key of ['batchSize', 'flushInterval', 'bufferSize', 'flushTimeout'] as const) {
+  for (const key of ['batchSize', 'flushInterval', 'bufferSize', 'flushTimeout', 'recoverAfter'] as const) {
     check(key, resolved[key], isInt(resolved[key], 1), 'a positive integer');
   }
+  // A row is looked for only once the process that ran the attempt has had time to write it.
+  const recoverAfter = o.recoverAfter ?? Math.max(HISTORY_DEFAULTS.recoverAfter, 3 * resolved.flushInterval);
+  check('recoverAfter', recoverAfter, recoverAfter >= 3 * resolved.flushInterval, `at least 3 × flushInterval (${3 * resolved.flushInterval} ms)`);
+  resolved.recoverAfter = recoverAfter;
   check('maxLogLines', resolved.maxLogLines, isInt(resolved.maxLogLines, 0), 'a non-negative integer');
   check('keepPerName', o.keepPerName, o.keepPerName === undefined || isInt(o.keepPerName, 1), 'a positive integer');
   check('redact', o.redact, Array.isArray(resolved.redact) && resolved.redact.every((k) => typeof k === 'string' && k), 'a list of non-empty strings');

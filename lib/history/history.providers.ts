@@ -3,7 +3,9 @@ import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
 import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
 import { JobDefinition } from './entities/job-definition.entity.js';
 import { JobExecution } from './entities/job-execution.entity.js';
-import { DEFINITION_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
+import { JobHistoryCursor } from './entities/job-history-cursor.entity.js';
+import { CURSOR_REPOSITORY, DEFINITION_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
+import { HistoryRepairer } from './history.repairer.js';
 import { resolveHistoryOptions } from './history.options.js';
 import { HistoryRecorder } from './history.recorder.js';
 import { HistoryRetention } from './history-retention.js';
@@ -18,7 +20,9 @@ export function historyParts(history: JobHistoryOptions | true): Pick<DynamicMod
     { provide: HISTORY_OPTIONS, useValue: options },
     { provide: EXECUTION_REPOSITORY, useExisting: getRepositoryToken(JobExecution, options.dataSource) },
     { provide: DEFINITION_REPOSITORY, useExisting: getRepositoryToken(JobDefinition, options.dataSource) },
+    { provide: CURSOR_REPOSITORY, useExisting: getRepositoryToken(JobHistoryCursor, options.dataSource) },
     HistoryRecorder,
+    HistoryRepairer,
     JobHistoryService,
     JobDefinitionService,
     HistoryRetention,
@@ -26,6 +30,6 @@ export function historyParts(history: JobHistoryOptions | true): Pick<DynamicMod
   return {
     imports: [TypeOrmModule.forFeature(JOB_HISTORY_ENTITIES, options.dataSource)],
     providers,
-    exports: [JobHistoryService, JobDefinitionService, HistoryRecorder],
+    exports: [JobHistoryService, JobDefinitionService, HistoryRecorder, HistoryRepairer],
   };
 }

@@ -1,7 +1,8 @@
 import { JobDefinition } from './entities/job-definition.entity.js';
 import { JobExecution } from './entities/job-execution.entity.js';
+import { JobHistoryCursor } from './entities/job-history-cursor.entity.js';
 
-export { JobDefinition, JobExecution };
+export { JobDefinition, JobExecution, JobHistoryCursor };
 
 /** Every entity of the module, for a host DataSource's `entities` (or let `autoLoadEntities` pick them up). */
-export const JOB_HISTORY_ENTITIES = [JobExecution, JobDefinition];
+export const JOB_HISTORY_ENTITIES = [JobExecution, JobDefinition, JobHistoryCursor];

@@ -1,6 +1,7 @@
 import { CreateJobHistory1763856000000 } from './migrations/1763856000000-create-job-history.js';
+import { DurableJobHistory1764633600000 } from './migrations/1764633600000-durable-history.js';
 
-export { CreateJobHistory1763856000000 };
+export { CreateJobHistory1763856000000, DurableJobHistory1764633600000 };
 
 /** The module's migrations, in order, for a host DataSource's `migrations`. */
-export const JOB_HISTORY_MIGRATIONS = [CreateJobHistory1763856000000];
+export const JOB_HISTORY_MIGRATIONS = [CreateJobHistory1763856000000, DurableJobHistory1764633600000];

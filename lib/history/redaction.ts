@@ -23,12 +23,16 @@ export function redact(value: unknown, keys: ReadonlySet<string>): unknown {
 
 export const redactionKeys = (keys: string[]): ReadonlySet<string> => new Set(keys.map((k) => k.toLowerCase()));
 
-/** An event with its data, result and progress redacted: what history stores and the live stream sends. */
-export function redactEvent(event: JobEvent, keys: ReadonlySet<string>): JobEvent {
+/** An event with its data, result and progress redacted: what history stores and the live streams send. */
+export function redactEvent<E extends JobEvent>(event: E, keys: ReadonlySet<string>): E {
   if (!keys.size) return event;
-  const data = redact(event.data, keys);
-  const result = redact(event.result, keys);
-  const progress = redact(event.progress, keys) as JobEvent['progress'];
+  let copy: Record<string, unknown> | undefined;
+  for (const field of ['data', 'result', 'progress'] as const) {
+    if (!(field in event)) continue;
+    const value = (event as unknown as Record<string, unknown>)[field];
+    const next = redact(value, keys);
+    if (next !== value) (copy ??= { ...event })[field] = next;
+  }
   // Most events carry nothing to hide; they pass on as they are, without a copy.
-  return data === event.data && result === event.result && progress === event.progress ? event : { ...event, data, result, progress };
+  return (copy as E | undefined) ?? event;
 }

@@ -25,6 +25,11 @@ export interface JobHistoryOptions {
   maxLogLines?: number;
   /** Milliseconds shutdown waits for the last rows to be written. Default 5000. */
   flushTimeout?: number;
+  /**
+   * Milliseconds after an attempt ended in the queue before its row is checked against the queue's event stream and,
+   * if the process that ran it died before writing it, recovered. Default 5000; at least 3 × `flushInterval`.
+   */
+  recoverAfter?: number;
 }
 
 export interface ExecutionQuery {

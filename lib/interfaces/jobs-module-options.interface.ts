@@ -23,6 +23,32 @@ export interface PostgresConnection {
 /** Where queues live. A union so that other backends are added as new members, never by changing one. */
 export type JobsConnection = { redis: RedisConnection } | PostgresConnection;
 
+/**
+ * How jobs of an instance that died (killed, crashed, lost its connection) are found and run elsewhere. A worker holds
+ * a lock on each job it runs and renews it every `lockDuration / 2` ms; every `interval` ms one instance of the queue
+ * checks, and puts back the jobs it saw active at the check before whose lock has lapsed since. A dead instance's job
+ * therefore runs again no sooner than `lockDuration / 2` ms after it died, and within `max(lockDuration, interval) +
+ * interval` (one `interval` more when instances take turns at the check). Give every instance the same values: a lock
+ * lasts as long as the instance that took the job says, and one instance's check holds the others' off for its
+ * `interval`.
+ */
+export interface StalledJobOptions {
+  /**
+   * Ms a worker's lock on a running job lasts (BullMQ's `lockDuration`). Default `30000`. Shorter recovers sooner,
+   * but an instance whose event loop is blocked for more than `lockDuration / 2` can lose the lock of a job still
+   * running there, which then runs twice.
+   */
+  lockDuration?: number;
+  /** Ms between checks for jobs whose lock has lapsed (BullMQ's `stalledInterval`). Default `30000`. */
+  interval?: number;
+  /**
+   * Times a job is put back after its worker died before it fails instead, with "job stalled more than allowable
+   * limit" and no retry (BullMQ's `maxStalledCount`). Default `1`; `0` fails it at the first. Jobs of a schedule are
+   * always put back.
+   */
+  maxCount?: number;
+}
+
 export interface QueueOptions {
   /** Jobs of this queue that one instance runs at once. */
   concurrency?: number;
@@ -30,6 +56,8 @@ export interface QueueOptions {
   limiter?: { max: number; duration: number };
   /** Jobs of this queue that run at once across all instances; `1` makes a slow cron never overlap itself. */
   globalConcurrency?: number;
+  /** Overrides the module's `stalled` settings for this queue, field by field. */
+  stalled?: StalledJobOptions;
 }
 
 export interface DefaultJobOptions {
@@ -55,6 +83,8 @@ export interface JobsModuleOptions {
   shutdownTimeout?: number;
   /** Largest payload, as JSON bytes, that `add` accepts. */
   maxPayloadBytes?: number;
+  /** How soon a dead instance's jobs run elsewhere, for every queue; a queue's own `stalled` wins field by field. */
+  stalled?: StalledJobOptions;
 }
 
 export type { JobAddOptions };

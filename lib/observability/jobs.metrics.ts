@@ -79,12 +79,12 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     const labels = { queue: event.queue, name: event.name };
     this.counters[event.type]?.inc(labels);
     if (event.type === 'failed' || event.type === 'timeout') this.failed.inc({ ...labels, reason: event.error?.name ?? 'Error' });
-    const readyAt = event.readyAt ?? event.enqueuedAt;
-    if (event.type === 'active' && event.attempt === 1 && readyAt && event.startedAt) {
-      this.wait.observe(labels, (event.startedAt - readyAt) / 1000);
-    }
-    if (ATTEMPT_ENDS.has(event.type) && event.startedAt) {
-      this.duration.observe(labels, Math.max(0, (event.finishedAt ?? event.timestamp) - event.startedAt) / 1000);
+    if (event.type === 'active') {
+      const readyAt = event.readyAt ?? event.enqueuedAt;
+      if (event.attempt === 1 && readyAt && event.startedAt) this.wait.observe(labels, (event.startedAt - readyAt) / 1000);
+    } else if (ATTEMPT_ENDS.has(event.type) && 'startedAt' in event && event.startedAt) {
+      const finishedAt = 'finishedAt' in event ? event.finishedAt : event.timestamp;
+      this.duration.observe(labels, Math.max(0, finishedAt - event.startedAt) / 1000);
     }
   }
 

@@ -32,8 +32,9 @@ export class BullMqFactory {
     return new this.backend.classes.Worker(name, processor, { ...this.backend.base, ...settings, autorun: false }) as unknown as Worker;
   }
 
-  queueEvents(name: string): QueueEvents {
-    return new this.backend.classes.QueueEvents(name, { ...this.backend.base, autorun: true }) as unknown as QueueEvents;
+  /** Reads a queue's event stream from `lastEventId` (exclusive), or from now on. */
+  queueEvents(name: string, lastEventId?: string): QueueEvents {
+    return new this.backend.classes.QueueEvents(name, { ...this.backend.base, autorun: true, lastEventId }) as unknown as QueueEvents;
   }
 
   eventsProducer(name: string): QueueEventsProducer {
@@ -49,6 +50,15 @@ export class BullMqFactory {
   private logErrors<T extends { on(event: 'error', fn: (err: Error) => void): unknown }>(emitter: T, what: string): T {
     emitter.on('error', (err: Error) => this.logger.error(`${what}: ${err.message}`));
     return emitter;
+  }
+
+  /** Whether the queue's event stream dropped events after `position` before they were read; what, if so. */
+  trimmedSince(queue: Queue, position: string): Promise<string | undefined> {
+    return this.backend.trimmedSince(queue, position);
+  }
+
+  lastEventId(queue: Queue): Promise<string> {
+    return this.backend.lastEventId(queue);
   }
 
   /** Closes what the objects share; every object built here must be closed first. */

@@ -2,6 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import type { JobEventBus } from './job-event-bus.js';
+import { jobEvents } from './job-events.js';
 
 /** The context of one attempt; built per job, so it holds only references and creates its logger on first use. */
 export class RunningJobContext<TData> implements JobContext<TData> {
@@ -35,12 +36,12 @@ export class RunningJobContext<TData> implements JobContext<TData> {
 
   async progress(value: number | object): Promise<void> {
     await this.job.updateProgress(value);
-    this.bus.publish({ type: 'progress', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), progress: value, attempt: this.attempt });
+    this.bus.publish(jobEvents.progress(this, value, this.attempt));
   }
 
   async log(line: string): Promise<void> {
     await this.job.log(line);
-    this.bus.publish({ type: 'log', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), log: line, attempt: this.attempt });
+    this.bus.publish(jobEvents.log(this, line, this.attempt));
   }
 
   async childResults<T = unknown>(): Promise<Record<string, T>> {

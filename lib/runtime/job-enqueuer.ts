@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
 import { JobEventBus } from './job-event-bus.js';
+import { jobEvents } from './job-events.js';
 import type { JobRequest, StoredJobOptions } from './job-request.builder.js';
 import { QueueRegistry } from './queue-registry.js';
 
@@ -47,8 +48,7 @@ export class JobEnqueuer {
 
   publish(type: 'enqueued' | 'deduplicated', job: Job): void {
     if (!this.bus.listensTo(type)) return;
-    const at = type === 'enqueued' ? job.timestamp : Date.now();
-    this.bus.publish({ type, jobId: job.id!, name: job.name, queue: job.queueName, timestamp: at, data: job.data, enqueuedAt: job.timestamp });
+    this.bus.publish(jobEvents.enqueued(type, job));
   }
 
   private async enqueued(job: Job, request: JobRequest): Promise<JobHandle> {

@@ -5,10 +5,9 @@ import { JobTimeoutError, ShutdownAbort, UnrecoverableJobError } from '../jobs.e
 import { JobRegistry } from '../discovery/job-registry.js';
 import { ActiveJobs } from './active-jobs.js';
 import { RunningJobContext } from './job-context.js';
-import { definitionOf, jobOrigin, scheduleOf } from './job-origin.js';
 import { JobEventBus } from './job-event-bus.js';
 import type { StoredJobOptions } from './job-request.builder.js';
-import { readyAtOf, startedAtOf } from './job-times.js';
+import { jobEvents } from './job-events.js';
 import { untilAborted } from './until-aborted.js';
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -38,7 +37,7 @@ export class JobRunner {
       const schema = registered.options.schema;
       const data = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
       const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
-      if (this.bus.listensTo('active')) this.publishActive(job, ctx);
+      if (this.bus.listensTo('active')) this.bus.publish(jobEvents.active(job));
       controller.signal.throwIfAborted();
       const result = registered.handler.handle(data, ctx);
       // A handler that returned (or threw) synchronously has finished; only a promise is raced against the signal.
@@ -50,7 +49,7 @@ export class JobRunner {
     } catch (err) {
       if (err instanceof ShutdownAbort && token) {
         await job.moveToWait(token);
-        this.publishReturned(job, err);
+        this.bus.publish(jobEvents.returned(job, err));
         throw new WaitingError();
       }
       // BullMQ updates `delay` only for a delayed retry; reset it so the `retrying` event reports an immediate one as 0.
@@ -62,40 +61,4 @@ export class JobRunner {
     }
   }
 
-  private publishActive(job: Job, ctx: RunningJobContext<unknown>): void {
-    this.bus.publish({
-      type: 'active',
-      jobId: job.id!,
-      name: job.name,
-      queue: job.queueName,
-      timestamp: Date.now(),
-      attempt: ctx.attempt,
-      maxAttempts: ctx.maxAttempts,
-      data: job.data,
-      enqueuedAt: job.timestamp,
-      readyAt: readyAtOf(job),
-      startedAt: startedAtOf(job) ?? Date.now(),
-      schedule: scheduleOf(job),
-      definitionId: definitionOf(job),
-    });
-  }
-
-  /** A job handed back at shutdown runs again elsewhere without spending an attempt: observers see a retry now. */
-  private publishReturned(job: Job, err: ShutdownAbort): void {
-    this.bus.publish({
-      type: 'retrying',
-      jobId: job.id!,
-      name: job.name,
-      queue: job.queueName,
-      timestamp: Date.now(),
-      attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
-      data: job.data,
-      error: { name: err.name, message: err.message },
-      retryDelay: 0,
-      enqueuedAt: job.timestamp,
-      startedAt: startedAtOf(job),
-      ...jobOrigin(job),
-    });
-  }
 }

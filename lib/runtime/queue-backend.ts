@@ -1,4 +1,5 @@
 import { DEFAULT_SCHEMA, createPostgresBackend, createRedisBackend, withBackend, type BackendClasses, type IQueueBackend } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import type { JobsConnection, PostgresConnection, RedisConnection } from '../interfaces/jobs-module-options.interface.js';
 
@@ -10,6 +11,22 @@ export interface QueueBackend {
   readonly location: string;
   /** Closes what the objects share; each BullMQ object closes its own part first. */
   close(): Promise<void>;
+  /**
+   * Whether the queue's event stream has dropped events after `position` (BullMQ trims it to `maxLenEvents`): a
+   * description of what was dropped, or undefined when nothing after `position` was.
+   */
+  trimmedSince(queue: Queue, position: string): Promise<string | undefined>;
+  /** Id of the newest event in the queue's stream, so that reading can start exactly there (BullMQ's `$` is "whenever the read starts"). */
+  lastEventId(queue: Queue): Promise<string>;
+}
+
+type PostgresQuery = { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string | null>> }> };
+
+/** Redis stream ids are `<ms>-<seq>`; compared as pairs of numbers. */
+function streamIdAfter(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am > bm || (am === bm && (as ?? 0) > (bs ?? 0));
 }
 
 /** BullMQ's blocking commands need `maxRetriesPerRequest: null`: a command waits out a reconnect instead of failing. */
@@ -35,6 +52,16 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
       if (client.status === 'end') return;
       await client.quit().catch(() => client.disconnect());
     },
+    async trimmedSince(queue, position) {
+      const info = (await client.call('XINFO', 'STREAM', queue.keys.events)) as unknown[];
+      const field = (name: string) => info[info.indexOf(name) + 1] as string | undefined;
+      const deleted = field('max-deleted-entry-id');
+      return deleted && streamIdAfter(deleted, position) ? `events up to ${new Date(Number(deleted.split('-')[0])).toISOString()} were deleted unread` : undefined;
+    },
+    async lastEventId(queue) {
+      const [newest] = (await client.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+      return newest?.[0] ?? '0-0';
+    },
   };
 }
 
@@ -49,6 +76,22 @@ function postgresBackend({ postgres, schema, migrate }: PostgresConnection): Que
     base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },
     location: `PostgreSQL, schema "${schema ?? DEFAULT_SCHEMA}"`,
     async close() {},
+    async trimmedSince(queue, position) {
+      // Event ids are one sequence across queues; BullMQ deletes a queue's events below its newest id minus maxLenEvents.
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(
+        `SELECT min(id)::text AS first, max(id)::text AS last, (SELECT value FROM meta WHERE queue = $1 AND field = 'opts.maxLenEvents') AS max_len FROM event WHERE queue = $1`,
+        [queue.name],
+      );
+      const { first, last, max_len: maxLen } = rows[0] ?? {};
+      if (!first || !last) return undefined;
+      const threshold = BigInt(last) - BigInt(maxLen ?? '10000');
+      return BigInt(first) > BigInt(position) + 1n && threshold >= BigInt(position) ? `events with ids ${position}-${first} may have been deleted unread` : undefined;
+    },
+    async lastEventId(queue) {
+      // Ids come from one sequence across queues, so every later event of this queue has a larger id than any now.
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(`SELECT coalesce(max(id), 0)::text AS last FROM event WHERE queue = $1`, [queue.name]);
+      return rows[0]?.last ?? '0';
+    },
   };
 }
 

@@ -1,22 +1,18 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Job, UnrecoverableError, type Worker } from 'bullmq';
+import { Job, type Worker } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
-import { JobCancelledError, JobTimeoutError, JobsConfigurationError, ShutdownAbort } from '../jobs.errors.js';
+import { JobsConfigurationError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import type { JobEvent, JobEventType } from '../interfaces/job-event.interface.js';
 import { JobRegistry } from '../discovery/job-registry.js';
 import { ActiveJobs } from './active-jobs.js';
 import { computeBackoff } from './backoff.js';
 import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event-bus.js';
-import { definitionOf, scheduleOf } from './job-origin.js';
+import { jobEvents } from './job-events.js';
 import { JobRunner } from './job-runner.js';
-import { startedAtOf } from './job-times.js';
 import { QueueRegistry } from './queue-registry.js';
 import { within } from './within.js';
-
-const errorOf = (err: Error) => ({ name: err.name, message: err.message, stack: err.stack });
 
 /** One BullMQ Worker per queue this instance works; turns their outcomes into lifecycle events. */
 @Injectable()
@@ -57,6 +53,7 @@ export class WorkerHost {
         limiter: this.options.queues[queue]?.limiter,
         name: identity,
         settings: { backoffStrategy: computeBackoff },
+        ...this.stalledOf(queue),
       });
       this.listen(worker);
       this.workers.push(worker);
@@ -70,6 +67,12 @@ export class WorkerHost {
     const configured = this.options.queues[queue]?.concurrency;
     if (configured) return configured;
     return Math.max(1, ...this.registry.onQueue(queue).map((j) => j.options.concurrency ?? 1));
+  }
+
+  /** The queue's resolved `stalled` settings (the module's for a queue not in `queues`), in BullMQ's names. */
+  private stalledOf(queue: string) {
+    const { lockDuration, interval, maxCount } = this.options.queues[queue]?.stalled ?? this.options.stalled;
+    return { lockDuration, stalledInterval: interval, maxStalledCount: maxCount };
   }
 
   /**
@@ -89,48 +92,17 @@ export class WorkerHost {
 
   private listen(worker: Worker): void {
     worker.on('completed', (job, result) => {
-      if (!this.bus.listensTo('completed')) return;
-      const event = this.eventOf('completed', job);
-      event.result = result;
-      event.finishedAt = job.finishedOn;
-      this.bus.publish(event);
+      if (this.bus.listensTo('completed')) this.bus.publish(jobEvents.completed(job, result));
     });
     worker.on('failed', (job, err) => {
-      if (!job) return;
-      const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      const type: JobEventType = !final
-        ? 'retrying'
-        : err instanceof JobCancelledError
-          ? 'cancelled'
-          : err instanceof JobTimeoutError
-            ? 'timeout'
-            : 'failed';
-      const event = { ...this.eventOf(type, job), attempt: job.attemptsMade, error: errorOf(err) };
-      this.bus.publish(final ? { ...event, finishedAt: job.finishedOn ?? Date.now() } : { ...event, retryDelay: job.delay });
+      if (job) this.bus.publish(jobEvents.thrown(job, err));
     });
     worker.on('stalled', (jobId) => void this.publishStalled(worker.name, jobId));
     worker.on('error', (err) => this.logger.error(`Worker of queue "${worker.name}": ${err.message}`));
   }
 
-  private eventOf(type: JobEventType, job: Job): JobEvent {
-    return {
-      type,
-      jobId: job.id!,
-      name: job.name,
-      queue: job.queueName,
-      timestamp: Date.now(),
-      attempt: job.attemptsMade,
-      maxAttempts: job.opts.attempts ?? 1,
-      data: job.data,
-      enqueuedAt: job.timestamp,
-      startedAt: startedAtOf(job),
-      schedule: scheduleOf(job),
-      definitionId: definitionOf(job),
-    };
-  }
-
   private async publishStalled(queue: string, jobId: string): Promise<void> {
     const job = await Job.fromId(this.queues.get(queue), jobId).catch(() => undefined);
-    this.bus.publish(job ? this.eventOf('stalled', job) : { type: 'stalled', jobId, name: '', queue, timestamp: Date.now() });
+    this.bus.publish(jobEvents.stalled(job, { jobId, queue }));
   }
 }

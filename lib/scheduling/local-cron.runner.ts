@@ -4,9 +4,9 @@ import { CronJob } from 'cron';
 import { CODE_SCHEDULE_PREFIX, JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobTimeoutError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { ActiveJobs } from '../runtime/active-jobs.js';
 import { JobEventBus } from '../runtime/job-event-bus.js';
+import { errorOf, jobEvents, type EventSource } from '../runtime/job-events.js';
 import { untilAborted } from '../runtime/until-aborted.js';
 import { CronRegistry, type DeclaredCron } from './cron.registry.js';
 import { LocalJobContext } from './local-job-context.js';
@@ -71,26 +71,31 @@ export class LocalCronRunner {
     const timeout = cron.options.timeout;
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
     const ctx = new LocalJobContext(id, cron.name, LOCAL_QUEUE, cron.options.data, controller.signal, this.bus);
-    const schedule = CODE_SCHEDULE_PREFIX + cron.name;
-    const base = { jobId: id, name: cron.name, queue: LOCAL_QUEUE, attempt: 1, maxAttempts: 1, data: cron.options.data, startedAt: now, schedule };
+    // A local run is one attempt of a job on no queue, shaped as BullMQ's job so its events are made like any other.
+    const run: EventSource = {
+      id,
+      name: cron.name,
+      queueName: LOCAL_QUEUE,
+      data: cron.options.data,
+      timestamp: now,
+      processedOn: now,
+      attemptsMade: 0,
+      opts: { attempts: 1 },
+      repeatJobKey: CODE_SCHEDULE_PREFIX + cron.name,
+    };
     this.busy.add(cron.name);
     try {
-      this.publish({ ...base, type: 'active' });
+      this.bus.publish(jobEvents.active(run));
       const result = await untilAborted(Promise.resolve().then(() => cron.run(ctx)), controller.signal);
-      this.publish({ ...base, type: 'completed', result, finishedAt: Date.now() });
+      this.bus.publish(jobEvents.completed({ ...run, attemptsMade: 1, finishedOn: Date.now() }, result));
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       this.logger.error(`Local cron ${cron.where} failed: ${error.message}`, error.stack);
-      const type = err instanceof JobTimeoutError ? 'timeout' : err instanceof ShutdownAbort ? 'cancelled' : 'failed';
-      this.publish({ ...base, type, error: { name: error.name, message: error.message, stack: error.stack }, finishedAt: Date.now() });
+      this.bus.publish(jobEvents.ended({ ...run, attemptsMade: 1, finishedOn: Date.now() }, errorOf(error), true));
     } finally {
       clearTimeout(timer);
       release();
       this.busy.delete(cron.name);
     }
-  }
-
-  private publish(event: Omit<JobEvent, 'timestamp'>): void {
-    this.bus.publish({ ...event, timestamp: Date.now() });
   }
 }

@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import type { JobEventBus } from '../runtime/job-event-bus.js';
+import { jobEvents } from '../runtime/job-events.js';
 
 /** The context of a local cron run: no queue behind it, one attempt, progress and log lines go to events and the logger. */
 export class LocalJobContext<TData> implements JobContext<TData> {
@@ -20,12 +21,12 @@ export class LocalJobContext<TData> implements JobContext<TData> {
   }
 
   async progress(value: number | object): Promise<void> {
-    this.bus.publish({ type: 'progress', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), progress: value, attempt: 1 });
+    this.bus.publish(jobEvents.progress(this, value, 1));
   }
 
   async log(line: string): Promise<void> {
     this.logger.log(line);
-    this.bus.publish({ type: 'log', jobId: this.id, name: this.name, queue: this.queue, timestamp: Date.now(), log: line, attempt: 1 });
+    this.bus.publish(jobEvents.log(this, line, 1));
   }
 
   async childResults<T>(): Promise<Record<string, T>> {

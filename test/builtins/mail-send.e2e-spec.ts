@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SMTPServer } from 'smtp-server';
-import { JobPayloadValidationError, type JobEvent, type MailSendResult } from '../../lib/index.js';
+import { JobPayloadValidationError, type MailSendResult } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -68,10 +68,10 @@ afterAll(async () => {
   rmSync(templatesDir, { recursive: true, force: true });
 });
 
-async function send(data: object): Promise<{ event: JobEvent; message?: Received }> {
+async function send(data: object) {
   const { id } = await t.jobs.add('mail.send', data);
   const event = await t.events.waitFor(['completed', 'failed'], id);
-  const messageId = (event.result as MailSendResult | undefined)?.messageId;
+  const messageId = event.type === 'completed' ? (event.result as MailSendResult).messageId : undefined;
   return { event, message: messageId ? await waitUntil(() => received.find((m) => m.raw.includes(messageId)), 5_000, 'the message') : undefined };
 }
 
@@ -79,7 +79,7 @@ describe('mail.send', () => {
   it('sends to every recipient, bcc only in the envelope, with an attachment', async () => {
     const attachment = { filename: 'note.txt', content: Buffer.from('attached words').toString('base64'), contentType: 'text/plain' };
     const { event, message } = await send({ to: ['a@example.com', 'B <b@example.com>'], cc: 'c@example.com', bcc: 'd@example.com', subject: 'Hello', text: 'Plain body', attachments: [attachment] });
-    expect(event.result).toMatchObject({ accepted: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'], rejected: [] });
+    expect(event).toMatchObject({ result: { accepted: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'], rejected: [] } });
     expect(message).toMatchObject({ from: 'jobs@example.com', to: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'] });
     expect(message!.raw).toContain('Subject: Hello');
     expect(message!.raw).toContain('Cc: c@example.com');
@@ -105,14 +105,13 @@ describe('mail.send', () => {
 
   it('sends to the recipients the server takes and lists the one it refused', async () => {
     const { event, message } = await send({ to: ['ok@example.com', 'nobody@example.com'], subject: 'Partly', text: 'x' });
-    expect(event.result).toMatchObject({ accepted: ['ok@example.com'], rejected: ['nobody@example.com'] });
+    expect(event).toMatchObject({ result: { accepted: ['ok@example.com'], rejected: ['nobody@example.com'] } });
     expect(message!.to).toEqual(['ok@example.com']);
   });
 
   it('fails at once when the server refuses every recipient', async () => {
     const { event } = await send({ to: 'nobody@example.com', subject: 'Nobody', text: 'x' });
-    expect(event).toMatchObject({ type: 'failed', attempt: 1 });
-    expect(event.error?.message).toContain('nobody@example.com');
+    expect(event).toMatchObject({ type: 'failed', attempt: 1, error: { message: expect.stringContaining('nobody@example.com') } });
   });
 
   it('refuses at enqueue an unknown template, a missing variable, an address and an oversized attachment', async () => {

@@ -46,7 +46,8 @@ it('holds at most bufferSize rows while the database is unreachable, and writes 
   const restore = await db.cutOff();
   try {
     for (const jobId of ['a', 'b', 'c', 'd', 'e']) {
-      bus.publish({ type: 'completed', jobId, name: 'n', queue: 'q', timestamp: Date.now(), attempt: 1, maxAttempts: 1 });
+      const now = Date.now();
+      bus.publish({ type: 'completed', jobId, name: 'n', queue: 'q', timestamp: now, scope: 'local', attempt: 1, maxAttempts: 1, result: undefined, finishedAt: now });
     }
     await recorder.flush();
     expect(recorder.backlog).toBe(3);
@@ -89,7 +90,8 @@ it('drops only the rows a reachable database refuses, and writes the rest', asyn
   const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, { ...HISTORY_DEFAULTS, redact: [], flushInterval: 60_000 });
   recorder.onModuleInit();
   for (const [jobId, name] of [['good-1', 'n'], ['too-long', 'n'.repeat(300)], ['good-2', 'n']]) {
-    bus.publish({ type: 'completed', jobId, name, queue: 'q', timestamp: Date.now(), attempt: 1, maxAttempts: 1 });
+    const now = Date.now();
+    bus.publish({ type: 'completed', jobId, name, queue: 'q', timestamp: now, scope: 'local', attempt: 1, maxAttempts: 1, result: undefined, finishedAt: now });
   }
   await recorder.flush();
   expect(recorder.backlog).toBe(0);

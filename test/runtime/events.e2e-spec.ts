@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { JobEventBus, JobProcessor, OnJobEvent, type JobEvent, type JobHandler } from '../../lib/index.js';
+import { JobEventBus, JobProcessor, OnJobEvent, type JobEvent, type JobEventOf, type JobHandler } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -33,7 +33,7 @@ class Hooks {
   }
 
   @OnJobEvent('completed', { name: 'ping' })
-  records(event: JobEvent): void {
+  records(event: JobEventOf<'completed'>): void {
     this.seen.push(`${event.name}:${String(event.result)}`);
   }
 

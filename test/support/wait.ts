@@ -1,4 +1,4 @@
-import type { JobEvent, JobEventBus, JobEventType } from '../../lib/index.js';
+import type { JobEvent, JobEventBus, JobEventOf, JobEventType } from '../../lib/index.js';
 
 /** Polls `probe` until it returns a truthy value or the deadline passes; never a fixed sleep. */
 export async function waitUntil<T>(probe: () => T | Promise<T>, timeout = 10_000, what = 'condition'): Promise<NonNullable<T>> {
@@ -25,19 +25,19 @@ export class EventLog {
     });
   }
 
-  of(type: JobEventType, jobId?: string): JobEvent[] {
-    return this.events.filter((e) => e.type === type && (jobId === undefined || e.jobId === jobId));
+  of<T extends JobEventType>(type: T, jobId?: string): Array<JobEventOf<T>> {
+    return this.events.filter((e): e is JobEventOf<T> => e.type === type && (jobId === undefined || e.jobId === jobId));
   }
 
   /** Resolves with the first matching event (of any of the types, if several), already seen or still to come. */
-  waitFor(type: JobEventType | JobEventType[], jobId?: string, timeout = 10_000): Promise<JobEvent> {
-    const types = [type].flat();
-    const match = (e: JobEvent) => types.includes(e.type) && (jobId === undefined || e.jobId === jobId);
+  waitFor<T extends JobEventType>(type: T | T[], jobId?: string, timeout = 10_000): Promise<JobEventOf<T>> {
+    const types: JobEventType[] = [type].flat();
+    const match = (e: JobEvent): e is JobEventOf<T> => types.includes(e.type) && (jobId === undefined || e.jobId === jobId);
     const seen = this.events.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`No "${types.join('/')}" event for ${jobId ?? 'any job'} within ${timeout} ms`)), timeout);
-      this.waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+      this.waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e as JobEventOf<T>)) });
     });
   }
 

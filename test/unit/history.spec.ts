@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ExecutionRows } from '../../lib/history/execution-rows.js';
 import { resolveHistoryOptions, historyEnabled } from '../../lib/history/history.options.js';
 import { redact, redactionKeys } from '../../lib/history/redaction.js';
-import { JobsConfigurationError, type JobEvent } from '../../lib/index.js';
+import { JobsConfigurationError } from '../../lib/index.js';
 
 const keys = redactionKeys(['password', 'Authorization']);
 
@@ -23,24 +23,16 @@ describe('redact', () => {
 
 describe('ExecutionRows', () => {
   const rows = () => new ExecutionRows({ redact: keys, maxLogLines: 2, workerHost: 'host', workerPid: 7 });
-  const event = (type: JobEvent['type'], extra: Partial<JobEvent> = {}): JobEvent => ({
-    type,
-    jobId: 'j1',
-    name: 'n',
-    queue: 'q',
-    timestamp: 2_000,
-    attempt: 1,
-    maxAttempts: 3,
-    ...extra,
-  });
+  const job = { jobId: 'j1', name: 'n', queue: 'q', timestamp: 2_000, scope: 'local' } as const;
+  const attempt = { ...job, attempt: 1, maxAttempts: 3 };
 
   it('keeps an attempt open from active to its end, gathering progress and capped log lines in place', () => {
     const r = rows();
-    const started = r.apply(event('active', { startedAt: 1_000, enqueuedAt: 500, data: { password: 'x' } }))!;
+    const started = r.apply({ type: 'active', ...attempt, startedAt: 1_000, enqueuedAt: 500, data: { password: 'x' } })!;
     expect(started).toMatchObject({ status: 'running', workerHost: 'host', workerPid: 7, data: { password: '[redacted]' } });
-    expect(r.apply(event('progress', { progress: 40 }))).toBeUndefined();
-    for (const line of ['one', 'two', 'three']) r.apply(event('log', { log: line }));
-    const ended = r.apply(event('completed', { finishedAt: 1_250, result: 'ok' }))!;
+    expect(r.apply({ type: 'progress', ...job, attempt: 1, progress: 40 })).toBeUndefined();
+    for (const line of ['one', 'two', 'three']) r.apply({ type: 'log', ...job, attempt: 1, log: line });
+    const ended = r.apply({ type: 'completed', ...attempt, finishedAt: 1_250, result: 'ok' })!;
     expect(ended).toBe(started);
     expect(ended).toMatchObject({ status: 'completed', progress: 40, logs: ['one', 'two'], durationMs: 250, result: 'ok' });
     expect(r.running).toBe(0);
@@ -48,15 +40,15 @@ describe('ExecutionRows', () => {
 
   it('records each attempt under its own number, and a job cancelled before it ran as attempt 0', () => {
     const r = rows();
-    r.apply(event('active', { startedAt: 1_000 }));
-    const retry = r.apply(event('retrying', { error: { name: 'Error', message: 'boom', stack: 'at x' } }))!;
+    r.apply({ type: 'active', ...attempt, startedAt: 1_000 });
+    const retry = r.apply({ type: 'retrying', ...attempt, error: { name: 'Error', message: 'boom', stack: 'at x' }, retryDelay: 0 })!;
     expect(retry).toMatchObject({ attempt: 1, status: 'retrying', errorMessage: 'boom', errorStack: 'at x' });
-    expect(r.apply(event('cancelled', { attempt: undefined }))).toMatchObject({ attempt: 0, status: 'cancelled', startedAt: null, workerHost: null });
+    expect(r.apply({ type: 'cancelled', ...job, attempt: 0, maxAttempts: 3, finishedAt: 2_000 })).toMatchObject({ attempt: 0, status: 'cancelled', startedAt: null, workerHost: null });
   });
 
   it('ignores events that neither start nor end an attempt', () => {
-    expect(rows().apply(event('enqueued'))).toBeUndefined();
-    expect(rows().apply(event('deduplicated'))).toBeUndefined();
+    expect(rows().apply({ type: 'enqueued', ...job })).toBeUndefined();
+    expect(rows().apply({ type: 'deduplicated', ...job })).toBeUndefined();
   });
 });
 

@@ -12,6 +12,7 @@ describe('resolveJobsOptions', () => {
       connection,
       prefix: 'jobs',
       queues: {},
+      stalled: { lockDuration: 30000, interval: 30000, maxCount: 1 },
       defaultJobOptions: {
         attempts: 3,
         backoff: { type: 'exponential', delay: 2000 },
@@ -75,6 +76,37 @@ describe('resolveJobsOptions with PostgreSQL', () => {
     ['connection.postgres', { postgres: new pg.Pool({ connectionString: 'postgres://u@h/db' }) }],
   ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, connection) => {
     const call = () => resolveJobsOptions({ connection } as unknown as JobsModuleOptions);
+    expect(call).toThrow(JobsConfigurationError);
+    expect(call).toThrow(`"${option}"`);
+  });
+});
+
+describe('resolveJobsOptions: stalled-job recovery', () => {
+  it('takes the module-wide settings for every queue, and a queue\'s own field by field over them', () => {
+    const resolved = resolveJobsOptions({
+      connection,
+      stalled: { lockDuration: 10_000, interval: 5_000 },
+      queues: { emails: { stalled: { interval: 1_000, maxCount: 0 } }, reports: { concurrency: 2 } },
+    });
+    expect(resolved.stalled).toEqual({ lockDuration: 10_000, interval: 5_000, maxCount: 1 });
+    expect(resolved.queues.emails.stalled).toEqual({ lockDuration: 10_000, interval: 1_000, maxCount: 0 });
+    expect(resolved.queues.reports.stalled).toEqual(resolved.stalled);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['stalled', { stalled: 5000 }],
+    ['stalled.lockDuration', { stalled: { lockDuration: 0 } }],
+    ['stalled.lockDuration', { stalled: { lockDuration: 1500.5 } }],
+    ['stalled.interval', { stalled: { interval: -1 } }],
+    ['stalled.interval', { stalled: { interval: 2 ** 31 } }],
+    ['stalled.maxCount', { stalled: { maxCount: -1 } }],
+    ['stalled.maxCount', { stalled: { maxCount: '1' } }],
+    ['queues.emails.stalled', { queues: { emails: { stalled: [] } } }],
+    ['queues.emails.stalled.lockDuration', { queues: { emails: { stalled: { lockDuration: '2s' } } } }],
+    ['queues.emails.stalled.interval', { queues: { emails: { stalled: { interval: 0 } } } }],
+    ['queues.emails.stalled.maxCount', { queues: { emails: { stalled: { maxCount: 1.5 } } } }],
+  ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, override) => {
+    const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
     expect(call).toThrow(JobsConfigurationError);
     expect(call).toThrow(`"${option}"`);
   });

@@ -16,12 +16,12 @@ export class EventsController {
   ) {}
 
   @Sse()
-  @ApiOperation({ summary: 'The lifecycle stream of this instance as Server-Sent Events; each `data` is one event' })
+  @ApiOperation({ summary: 'The lifecycle stream of every instance (or, with scope=local, of this one) as Server-Sent Events; each `data` is one event' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ type: JobEventDto })
   events(@AdminQuery() query: EventsQueryDto): Observable<MessageEvent> {
     const types = query.types && new Set<string>(query.types);
-    return this.bus.observe({ event: '*', name: query.name, queue: query.queue }).pipe(
+    return this.bus.observe({ event: '*', name: query.name, queue: query.queue, scope: query.scope ?? 'cluster' }).pipe(
       filter((event) => !types || types.has(event.type)),
       map((event) => ({ data: this.redactEvent(event) })),
     );

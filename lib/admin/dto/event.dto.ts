@@ -3,7 +3,7 @@ import { Absent, OptionalText } from './field.decorators.js';
 import { Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsIn } from 'class-validator';
 import { ANY_JSON } from './any-json.js';
-import { JOB_EVENT_TYPES, type JobEventType } from '../../interfaces/job-event.interface.js';
+import { JOB_EVENT_TYPES, type JobEventScope, type JobEventType } from '../../interfaces/job-event.interface.js';
 
 export class EventsQueryDto {
   @OptionalText({ description: 'Only events of this job name.' }) name?: string;
@@ -15,6 +15,11 @@ export class EventsQueryDto {
   @ArrayNotEmpty()
   @IsIn(JOB_EVENT_TYPES, { each: true })
   types?: JobEventType[];
+
+  @ApiPropertyOptional({ enum: ['cluster', 'local'], description: 'cluster (default): jobs of every instance; local: only work this instance does.' })
+  @Absent()
+  @IsIn(['cluster', 'local'])
+  scope?: JobEventScope;
 }
 
 /** The `data` of each Server-Sent Event: one entry of the lifecycle stream. */
@@ -24,6 +29,7 @@ export class JobEventDto {
   @ApiProperty() name!: string;
   @ApiProperty() queue!: string;
   @ApiProperty({ description: 'Milliseconds since the epoch.' }) timestamp!: number;
+  @ApiProperty({ enum: ['cluster', 'local'], description: 'Read from the queue event stream (cluster) or in the process that ran the job (local).' }) scope!: JobEventScope;
   @ApiPropertyOptional() attempt?: number;
   @ApiPropertyOptional() maxAttempts?: number;
   @ApiPropertyOptional(ANY_JSON) data?: unknown;

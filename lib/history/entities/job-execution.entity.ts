@@ -78,4 +78,11 @@ export class JobExecution {
 
   @Column({ name: 'definition_id', type: 'varchar', length: 36, nullable: true })
   definitionId!: string | null;
+
+  /**
+   * Written from the queue's event stream because the process that ran the attempt died before it wrote the row: it
+   * has what the queue still knew of the job, and fewer details (see README, "What history guarantees").
+   */
+  @Column({ type: 'boolean', default: false })
+  recovered!: boolean;
 }

@@ -1,24 +1,5 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-
-type Dialect = 'postgres' | 'mysql' | 'sqlite';
-
-function dialectOf(queryRunner: QueryRunner): Dialect {
-  const type = queryRunner.connection.options.type;
-  if (type === 'postgres') return 'postgres';
-  if (type === 'mysql' || type === 'mariadb') return 'mysql';
-  if (type === 'better-sqlite3' || type === 'sqljs' || type === 'capacitor' || type === 'expo') return 'sqlite';
-  throw new Error(`nestjs-jobs ships history migrations for PostgreSQL, MySQL/MariaDB and SQLite, not for "${type}".`);
-}
-
-/** Column types per database: absolute times with milliseconds, JSON and long text that fit large payloads. */
-function types(dialect: Dialect) {
-  return {
-    time: { postgres: 'timestamptz', mysql: 'datetime', sqlite: 'datetime' }[dialect],
-    timePrecision: dialect === 'sqlite' ? undefined : 3,
-    longText: dialect === 'mysql' ? 'mediumtext' : 'text',
-    bigId: dialect === 'sqlite' ? 'integer' : 'bigint',
-  };
-}
+import { dialectOf, types } from './migration-dialect.js';
 
 /** Creates `job_executions` and `job_definitions`. Written once for the three databases, through TypeORM's schema API. */
 export class CreateJobHistory1763856000000 implements MigrationInterface {

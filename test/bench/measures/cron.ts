@@ -40,7 +40,7 @@ export async function cronLag(ticks: number): Promise<{ p50: number; p99: number
     const handler = app.get(EverySecond);
     // The `active` event is published just before the handler runs, with the job's due time.
     app.get(JobEventBus).subscribe({ event: 'active', name: CRON_JOB }, (event) => {
-      if (event.readyAt !== undefined) handler.due.set(event.jobId, Math.round(event.readyAt / 1000) * 1000);
+      if (event.type === 'active' && event.readyAt !== undefined) handler.due.set(event.jobId, Math.round(event.readyAt / 1000) * 1000);
     });
     const lags: number[] = [];
     let done!: () => void;
