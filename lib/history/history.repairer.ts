@@ -69,7 +69,8 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   onApplicationBootstrap(): void {
-    for (const queue of this.queues.names()) this.readers.set(queue, new QueueReader(queue));
+    // Two applications may share the database and a queue name, not a namespace.
+    for (const queue of this.queues.names()) this.readers.set(queue, new QueueReader(queue, `${this.factory.namespace}/${queue}`));
     this.schedule(0);
   }
 
@@ -113,10 +114,10 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
 
   private async step(reader: QueueReader, all: boolean): Promise<void> {
     if (!reader.events) {
-      const position = await this.cursors.acquire(reader.queue);
+      const position = await this.cursors.acquire(reader.key);
       if (position === undefined) return;
       await this.startReading(reader, position);
-    } else if (Date.now() - reader.renewedAt > LEASE_MS / 3 && (await this.cursors.acquire(reader.queue)) === undefined) {
+    } else if (Date.now() - reader.renewedAt > LEASE_MS / 3 && (await this.cursors.acquire(reader.key)) === undefined) {
       return this.stopReading(reader, false);
     }
     const before = Date.now() - (all ? 0 : this.options.recoverAfter);
@@ -124,7 +125,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       const batch = reader.held.slice(0, BATCH).filter((e) => e.at <= before || all || reader.held.length >= MAX_HELD);
       if (!batch.length) break;
       try {
-        await this.check(reader.queue, batch);
+        await this.check(reader, batch);
       } catch (err) {
         if (err instanceof LeaseLostError) return this.stopReading(reader, false);
         throw err;
@@ -144,7 +145,8 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     }
     reader.renewedAt = Date.now();
     reader.held = [];
-    const events = this.factory.queueEvents(reader.queue, position ?? undefined);
+    // The first time, from the stream's newest event: BullMQ's own `$` would skip what comes before its first read.
+    const events = this.factory.queueEvents(reader.queue, position ?? (await this.factory.lastEventId(this.queues.get(reader.queue))));
     events.on('error', () => undefined);
     const hold = (jobId: string, id: string, outcome?: StreamOutcome) => reader.held.push({ id, jobId, outcome, at: Date.now() });
     events.on('completed', ({ jobId, returnvalue }, id) => hold(jobId, id, { kind: 'completed', result: returnvalue }));
@@ -164,11 +166,11 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     reader.held = [];
     reader.added.clear();
     await events?.close().catch(() => undefined);
-    if (release && events) await this.cursors.release(reader.queue).catch(() => undefined);
+    if (release && events) await this.cursors.release(reader.key).catch(() => undefined);
   }
 
   /** One batch: which ended attempts lack their row, those rows, and the new position, in one transaction. */
-  private async check(queue: string, batch: StreamEvent[]): Promise<void> {
+  private async check({ queue, key }: QueueReader, batch: StreamEvent[]): Promise<void> {
     const relevant = batch.filter((e) => e.outcome);
     const rows: ExecutionRow[] = [];
     let partial = 0;
@@ -176,7 +178,8 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       const stored = await this.storedAttempts(queue, [...new Set(relevant.map((e) => e.jobId))]);
       const seen = new Set<string>();
       for (const event of relevant) {
-        const attempts = stored.get(event.jobId) ?? [];
+        let attempts = stored.get(event.jobId);
+        if (!attempts) stored.set(event.jobId, (attempts = []));
         const key = `${event.jobId}\u0000${event.outcome!.kind}`;
         if (seen.has(key) || isRecorded(event.outcome!, attempts)) continue;
         seen.add(key);
@@ -186,8 +189,8 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
           if (row) (rows.push(row), partial++);
           continue;
         }
-        const { logs } = await this.queues.get(queue).getJobLogs(event.jobId, -this.options.maxLogLines, -1);
-        for (const row of recoveredRows(job, event.outcome!, attempts, { redact: this.redact, maxLogLines: this.options.maxLogLines }, logs)) {
+        const [state, { logs }] = await Promise.all([job.getState(), this.queues.get(queue).getJobLogs(event.jobId, -this.options.maxLogLines, -1)]);
+        for (const row of recoveredRows(job, state, event.outcome!, attempts, { redact: this.redact, maxLogLines: this.options.maxLogLines }, logs)) {
           rows.push(row);
           attempts.push({ attempt: row.attempt, status: row.status, name: row.name });
         }
@@ -196,7 +199,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     const position = batch[batch.length - 1].id;
     await this.executions.manager.transaction(async (manager) => {
       if (rows.length) await upsertExecutions(manager.getRepository(JobExecution), rows);
-      await this.cursors.advance(manager, queue, position);
+      await this.cursors.advance(manager, key, position);
     });
     if (rows.length) {
       this.stats.recovered += rows.length;
@@ -230,5 +233,9 @@ class QueueReader {
   readonly added = new Set<string>();
   renewedAt = 0;
 
-  constructor(readonly queue: string) {}
+  constructor(
+    readonly queue: string,
+    /** The row of `job_history_cursors`: the queue in its namespace. */
+    readonly key: string,
+  ) {}
 }

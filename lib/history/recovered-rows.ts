@@ -40,17 +40,25 @@ const date = (ms: number | undefined) => (ms === undefined || !Number.isFinite(m
  * attempts' errors from BullMQ's stack traces, and log lines. What only the dead process knew (progress of earlier
  * attempts, which lines belong to which attempt, earlier attempts' times) is not there.
  */
-export function recoveredRows(job: Job, outcome: StreamOutcome, stored: StoredAttempt[], settings: RecoverySettings, logs: string[]): ExecutionRow[] {
+export function recoveredRows(
+  job: Job,
+  state: string,
+  outcome: StreamOutcome,
+  stored: StoredAttempt[],
+  settings: RecoverySettings,
+  logs: string[],
+): ExecutionRow[] {
   const made = job.attemptsMade;
+  // One stack trace per failed attempt, newest last (BullMQ keeps the last `stackTraceLimit`).
   const traces = job.stacktrace ?? [];
-  const failures = outcome.kind === 'completed' ? made - 1 : made;
+  const failures = state === 'completed' ? made - 1 : made;
   const [host, pid] = (job.processedBy ?? '').split(':');
   const rows: ExecutionRow[] = [];
   // A job that has finished since the retry was seen: its last attempt is recovered from the event that ended it.
-  const upTo = outcome.kind === 'retried' && job.finishedOn ? made - 1 : made;
+  const upTo = outcome.kind === 'retried' && (state === 'completed' || state === 'failed') ? made - 1 : made;
   for (let attempt = 1; attempt <= upTo; attempt++) {
     const last = attempt === made;
-    const trace = outcome.kind === 'completed' && last ? undefined : traces[traces.length - 1 - (failures - attempt)];
+    const trace = state === 'completed' && last ? undefined : traces[traces.length - 1 - (failures - attempt)];
     const error = queueErrorOf(last ? job.failedReason : undefined, trace);
     const status: ExecutionStatus =
       !last || outcome.kind === 'retried' ? 'retrying' : outcome.kind === 'completed' ? 'completed' : endTypeOf(error.name);

@@ -28,9 +28,9 @@ export type JobsConnection = { redis: RedisConnection } | PostgresConnection;
  * a lock on each job it runs and renews it every `lockDuration / 2` ms; every `interval` ms one instance of the queue
  * checks, and puts back the jobs it saw active at the check before whose lock has lapsed since. A dead instance's job
  * therefore runs again no sooner than `lockDuration / 2` ms after it died, and within `max(lockDuration, interval) +
- * interval` (one `interval` more when instances take turns at the check). Give every instance the same values: a lock
- * lasts as long as the instance that took the job says, and one instance's check holds the others' off for its
- * `interval`.
+ * interval`, or one `interval` more when a check comes a moment before the previous one's `interval` is over and waits
+ * for the next. Give every instance the same values: a lock lasts as long as the instance that took the job says, and a
+ * check by one instance holds the others' off for its own `interval`.
  */
 export interface StalledJobOptions {
   /**

@@ -23,6 +23,10 @@ export class BullMqFactory {
     return this.backend.location;
   }
 
+  get namespace(): string {
+    return this.backend.namespace;
+  }
+
   // The classes are typed for the backend they are bound to; the module uses them through BullMQ's default types.
   queue(name: string): Queue {
     return this.logErrors(new this.backend.classes.Queue(name, this.backend.base) as unknown as Queue, `Queue "${name}"`);

@@ -60,7 +60,7 @@ export class JobEventBus implements OnModuleDestroy {
     const listener = { filter, fn };
     this.listeners[scope] = [...this.listeners[scope], listener];
     if (scope === 'local') this.counts.set(filter.event, (this.counts.get(filter.event) ?? 0) + 1);
-    else void this.startCluster();
+    else this.startCluster().catch(() => undefined);
     return () => {
       if (!this.listeners[scope].includes(listener)) return;
       this.listeners[scope] = this.listeners[scope].filter((l) => l !== listener);

@@ -9,6 +9,8 @@ export interface QueueBackend {
   readonly base: { connection: unknown; prefix?: string };
   /** Where the queues are, for the start-up log: a Redis prefix or a PostgreSQL schema. */
   readonly location: string;
+  /** The queues' namespace, short: `redis:<prefix>` or `postgres:<schema>`; two applications on one database differ in it. */
+  readonly namespace: string;
   /** Closes what the objects share; each BullMQ object closes its own part first. */
   close(): Promise<void>;
   /**
@@ -48,6 +50,7 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
     classes: withBackend(createRedisBackend) as unknown as QueueBackend['classes'],
     base: { connection: client, prefix },
     location: `Redis, prefix "${prefix}"`,
+    namespace: `redis:${prefix}`,
     async close() {
       if (client.status === 'end') return;
       await client.quit().catch(() => client.disconnect());
@@ -75,6 +78,7 @@ function postgresBackend({ postgres, schema, migrate }: PostgresConnection): Que
     classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
     base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },
     location: `PostgreSQL, schema "${schema ?? DEFAULT_SCHEMA}"`,
+    namespace: `postgres:${schema ?? DEFAULT_SCHEMA}`,
     async close() {},
     async trimmedSince(queue, position) {
       // Event ids are one sequence across queues; BullMQ deletes a queue's events below its newest id minus maxLenEvents.

@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** How far one queue's event stream has been checked against history, and which instance checks it until when. */
 @Entity({ name: 'job_history_cursors', synchronize: false })
 export class JobHistoryCursor {
+  /** The queue in its namespace: `redis:<prefix>/<queue>` or `postgres:<schema>/<queue>`. */
   @PrimaryColumn({ type: 'varchar', length: 255 })
   queue!: string;
 

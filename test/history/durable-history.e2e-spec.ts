@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
+import type { INestApplicationContext } from '@nestjs/common';
+import { In, type Repository } from 'typeorm';
+import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobEventBus, JobExecution, JobProcessor, JobService, JobsModule, type JobHandler } from '../../lib/index.js';
+import { HistoryRepairer } from '../../lib/history/history.repairer.js';
+import { upsertExecutions } from '../../lib/history/execution-upsert.js';
+import type { ExecutionRow } from '../../lib/history/execution-rows.js';
+import { jobEvents } from '../../lib/runtime/job-events.js';
+import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
+import { Job } from 'bullmq';
+import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
+import { testLogger } from '../support/logger.js';
+import { deletePrefix, migrateQueues, queueConnection, uniquePrefix } from '../support/services.js';
+import { waitUntil } from '../support/wait.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** This process only enqueues and checks the stream; the job itself runs in the child (or, in the race test, here). */
+@JobProcessor('durable.work', { attempts: 2, backoff: 0 })
+class Work implements JobHandler<{ n: number; failFirst?: boolean; failAlways?: boolean }, unknown> {
+  handle(data: { n: number }) {
+    return { n: data.n, token: 'secret' };
+  }
+}
+
+async function historyApp(db: TestDatabase, prefix: string, workers: boolean): Promise<INestApplicationContext> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true, retryAttempts: 1 }),
+      JobsModule.forRoot({
+        connection: queueConnection(prefix),
+        prefix,
+        workers,
+        history: { flushInterval: 200, recoverAfter: 600, redact: ['token'] },
+        defaultJobOptions: { removeOnComplete: false, removeOnFail: false },
+      }),
+    ],
+    providers: [Work],
+  })
+    .setLogger(testLogger())
+    .compile();
+  await moduleRef.init();
+  return moduleRef;
+}
+
+const base = (attempt: number, status: ExecutionRow['status'], recovered: boolean, extra: Partial<ExecutionRow> = {}): ExecutionRow => ({
+  jobId: 'race-1',
+  queue: 'default',
+  name: 'durable.work',
+  status,
+  attempt,
+  maxAttempts: 2,
+  data: null,
+  result: null,
+  errorMessage: null,
+  errorStack: null,
+  progress: null,
+  logs: null,
+  enqueuedAt: null,
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+  workerHost: null,
+  workerPid: null,
+  schedule: null,
+  definitionId: null,
+  recovered,
+  ...extra,
+});
+
+describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable history on %s', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await DATABASES[kind]();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('keeps an attempt\'s furthest status whatever order writes land in, and prefers the worker\'s own row', async () => {
+    const prefix = uniquePrefix('order');
+    const app = await historyApp(db, prefix, false);
+    try {
+      const executions = app.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
+      const read = async () => (await executions.findOneByOrFail({ jobId: 'race-1', attempt: 1 }));
+      await upsertExecutions(executions, [base(1, 'running', false, { workerPid: 1 })]);
+      await upsertExecutions(executions, [base(1, 'completed', false, { workerPid: 1, result: 'done' })]);
+      // A stalled report of the same attempt, from another instance, lands last.
+      await upsertExecutions(executions, [base(1, 'retrying', false, { errorMessage: 'stalled' })]);
+      await upsertExecutions(executions, [base(1, 'running', false)]);
+      expect(await read()).toMatchObject({ status: 'completed', result: 'done', errorMessage: null, workerPid: 1 });
+      // A row recovered from the stream never replaces the worker's own of the same status...
+      await upsertExecutions(executions, [base(1, 'completed', true, { result: 'from the stream' })]);
+      expect(await read()).toMatchObject({ result: 'done', recovered: false });
+      // ...and the worker's own replaces a recovered one.
+      await upsertExecutions(executions, [base(2, 'failed', true, { errorMessage: 'reason only' })]);
+      await upsertExecutions(executions, [base(2, 'failed', false, { errorMessage: 'full', errorStack: 'Error: full' })]);
+      expect(await executions.findOneByOrFail({ jobId: 'race-1', attempt: 2 })).toMatchObject({ errorMessage: 'full', recovered: false });
+      expect(await executions.countBy({ jobId: 'race-1' })).toBe(2);
+    } finally {
+      await app.close();
+      await deletePrefix(prefix);
+    }
+  });
+
+  it('a stalled report that arrives after the re-run completed leaves the attempt completed', async () => {
+    const prefix = uniquePrefix('stall');
+    const worker = await historyApp(db, prefix, true);
+    const other = await historyApp(db, prefix, false);
+    try {
+      const jobs = worker.get(JobService);
+      const { id } = await jobs.add('durable.work', { n: 7 });
+      await jobs.waitUntilFinished(id, { timeout: 10_000 });
+      await worker.get(HistoryRecorder).flush();
+      const executions = worker.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
+      await waitUntil(async () => (await executions.findOneBy({ jobId: id }))?.status === 'completed', 10_000, 'the completed row');
+      // The instance that detected the stall reports it only now: the same attempt, ended without a result.
+      const job = (await Job.fromId(other.get(QueueRegistry).get('default'), id))!;
+      other.get(JobEventBus).publish(jobEvents.stalled({ ...job, queueName: job.queueName, attemptsMade: 0 }, { jobId: id, queue: 'default' }));
+      await other.get(HistoryRecorder).flush();
+      expect(await executions.findBy({ jobId: id })).toEqual([expect.objectContaining({ attempt: 1, status: 'completed', result: { n: 7, token: '[redacted]' } })]);
+    } finally {
+      await other.close();
+      await worker.close();
+      await deletePrefix(prefix);
+    }
+  });
+
+  it('writes the rows a SIGKILLed process held in memory, from the queue\'s event stream', async () => {
+    const prefix = uniquePrefix('killed');
+    await migrateQueues(prefix);
+    // This instance starts first, so it holds the stream lease when the worker dies.
+    const checker = await historyApp(db, prefix, false);
+    const repairer = checker.get(HistoryRepairer);
+    await waitUntil(() => repairer.leads('default'), 10_000, 'the stream lease');
+    const items = Array.from({ length: 30 }, (_, n) => ({ name: 'durable.work', data: { n, failFirst: n % 5 === 0, failAlways: n === 29 } }));
+    const child = spawn(process.execPath, ['test/history/fixtures/unflushed-worker.mjs'], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)), PREFIX: prefix, DB_OPTIONS: JSON.stringify(db.options), EXPECTED: String(items.length) },
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    try {
+      await waitUntil(() => out.includes('READY'), 30_000, 'the worker').catch((e: Error) => {
+        throw new Error(`${e.message}; it wrote: ${err || '(nothing)'}`);
+      });
+      const handles = await checker.get(JobService).addBulk(items);
+      await waitUntil(() => out.includes('DONE'), 30_000, 'every job to end in the worker');
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+
+      const executions = checker.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
+      const expectedRows = items.reduce((sum, i) => sum + (i.data.failFirst || i.data.failAlways ? 2 : 1), 0);
+      // Other tests of this database wrote rows too; only this test's jobs count.
+      const ours = { jobId: In(handles.map((h) => h.id)) };
+      await waitUntil(async () => (await executions.countBy(ours)) >= expectedRows, 20_000, `${expectedRows} rows`);
+      const rows = await executions.find({ where: ours, order: { jobId: 'ASC', attempt: 'ASC' } });
+      expect(rows).toHaveLength(expectedRows);
+      expect(rows.every((r) => r.recovered)).toBe(true);
+      for (const [index, handle] of handles.entries()) {
+        const { data } = items[index];
+        const mine = rows.filter((r) => r.jobId === handle.id);
+        const statuses = mine.map((r) => r.status);
+        if (data.failAlways) expect(statuses).toEqual(['retrying', 'failed']);
+        else if (data.failFirst) expect(statuses).toEqual(['retrying', 'completed']);
+        else expect(statuses).toEqual(['completed']);
+        const last = mine.at(-1)!;
+        expect(last).toMatchObject({ name: 'durable.work', data: data, maxAttempts: 2, logs: expect.arrayContaining([`line of ${data.n}`]) });
+        expect(last.startedAt).toBeInstanceOf(Date);
+        expect(last.finishedAt).toBeInstanceOf(Date);
+        if (last.status === 'completed') expect(last.result).toEqual({ n: data.n, token: '[redacted]' });
+        if (data.failFirst) expect(mine[0].errorMessage).toBe(`first attempt of ${data.n} fails`);
+        if (data.failAlways) expect(last.errorMessage).toBe(`${data.n} always fails`);
+      }
+      expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await checker.close();
+      await deletePrefix(prefix);
+    }
+  }, 90_000);
+});
