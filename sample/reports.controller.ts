@@ -1,8 +1,21 @@
-import { Body, Controller, Post, UseFilters } from '@nestjs/common';
-import { JobService, JobsExceptionFilter } from 'nestjs-jobs';
+import { Body, Controller, Get, Header, Param, Post, Sse, UseFilters, type MessageEvent } from '@nestjs/common';
+import { JobService, JobsExceptionFilter, type JobEvent } from 'nestjs-jobs';
+import { map, type Observable } from 'rxjs';
 import { ReportDto } from './jobs/report.job.js';
+import { reportPage } from './report-page.js';
 
-/** A route of the host's own that enqueues through `JobService`, next to the module's admin API. */
+/** What a user's browser is told of their report: the job's progress and outcome, nothing of the queue's inside. */
+function forTheUser(event: JobEvent): MessageEvent {
+  if (event.type === 'progress') return { data: { state: 'running', progress: event.progress } };
+  if (event.type === 'completed') return { data: { state: 'completed', result: event.result } };
+  if (event.type === 'failed' || event.type === 'timeout' || event.type === 'cancelled') return { data: { state: event.type } };
+  return { data: { state: event.type === 'active' ? 'running' : 'waiting' } };
+}
+
+/**
+ * Routes of the host's own: order a report through `JobService`, and follow it from a browser. The progress comes from
+ * every instance (`watch`), so it works whichever replica runs the job and whichever answers the browser.
+ */
 @Controller('reports')
 // The module's errors (a payload that fails ReportDto, say) become 4xx answers naming the field.
 @UseFilters(JobsExceptionFilter)
@@ -12,5 +25,18 @@ export class ReportsController {
   @Post()
   order(@Body() report: ReportDto) {
     return this.jobs.add('report.generate', { ...report }, { priority: 'high' });
+  }
+
+  /** Server-Sent Events of one report, ending with its outcome; the stream of an unknown id ends at once. */
+  @Sse(':id/events')
+  events(@Param('id') id: string): Observable<MessageEvent> {
+    return this.jobs.watch(id, 'reports').pipe(map(forTheUser));
+  }
+
+  /** A page that shows the report's progress live. */
+  @Get(':id')
+  @Header('content-type', 'text/html; charset=utf-8')
+  page(@Param('id') id: string): string {
+    return reportPage(id);
   }
 }

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
 import type { INestApplicationContext } from '@nestjs/common';
 import { In, type Repository } from 'typeorm';
-import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobEventBus, JobExecution, JobProcessor, JobService, JobsModule, type JobHandler } from '../../lib/index.js';
+import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobEventBus, JobExecution, JobProcessor, JobService, JobsMetrics, JobsModule, type JobHandler } from '../../lib/index.js';
 import { HistoryRepairer } from '../../lib/history/history.repairer.js';
 import { upsertExecutions } from '../../lib/history/execution-upsert.js';
 import type { ExecutionRow } from '../../lib/history/execution-rows.js';
@@ -36,6 +36,7 @@ async function historyApp(db: TestDatabase, prefix: string, workers: boolean): P
         prefix,
         workers,
         history: { flushInterval: 200, recoverAfter: 600, redact: ['token'] },
+        metrics: {},
         defaultJobOptions: { removeOnComplete: false, removeOnFail: false },
       }),
     ],
@@ -179,6 +180,9 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
         if (data.failAlways) expect(last.errorMessage).toBe(`${data.n} always fails`);
       }
       expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
+      const scraped = await checker.get(JobsMetrics).metrics();
+      expect(scraped).toContain(`jobs_history_recovered_rows_total ${expectedRows}`);
+      expect(scraped).toContain('jobs_history_stream_gaps_total 0');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await checker.close();

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { PG_URL, REDIS_URL, deletePrefix, onPostgres, postgresAdmin, schemaOf, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -116,6 +117,32 @@ describe('the sample application', () => {
     );
     expect(job).toMatchObject({ progress: 100, result: { kind: 'sales', pages: 2 } });
     expect(await recorded(id)).toMatchObject({ status: 'completed', name: 'report.generate', attempt: 1 });
+  });
+
+  it('shows a report\'s progress live in a browser, through JobService.watch', async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const id = await api(sample).orderReport({ kind: 'stock', pages: 8 });
+      await page.goto(`${url}/api/v1/reports/${id}`);
+      // The bar moves while the report renders (8 pages of 100 ms), then the page shows the outcome.
+      await page.waitForFunction(() => Number((document.getElementById('bar') as HTMLProgressElement).value) > 0 && document.getElementById('state')!.textContent === 'running', undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => document.getElementById('state')!.textContent === 'completed', undefined, { timeout: 10_000 });
+      expect(await page.textContent('#percent')).toBe('100%');
+      expect(JSON.parse((await page.textContent('#result'))!)).toEqual({ kind: 'stock', pages: 8 });
+      // A finished report, opened later, shows its outcome at once.
+      await page.goto(`${url}/api/v1/reports/${id}`);
+      await page.waitForFunction(() => document.getElementById('state')!.textContent === 'completed', undefined, { timeout: 5_000 });
+      await page.goto(`${url}/api/v1/reports/no-such-report`);
+      await page.waitForFunction(() => document.getElementById('state')!.textContent !== 'waiting', undefined, { timeout: 5_000 });
+      expect(await page.textContent('#state')).toBe('unknown report');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('creates a job definition through the admin API and runs it on request', async () => {
