@@ -67,7 +67,9 @@ export type {
   RedisConnection,
   QueueOptions,
   DefaultJobOptions,
+  StalledJobOptions,
 } from './interfaces/jobs-module-options.interface.js';
+export { DEFAULT_STALLED_OPTIONS } from './jobs.options.js';
 export { JobExecution, JobDefinition, JobHistoryCursor, JOB_HISTORY_ENTITIES } from './history/job-history.entities.js';
 export { JOB_HISTORY_MIGRATIONS, CreateJobHistory1763856000000, DurableJobHistory1764633600000 } from './history/job-history.migrations.js';
 export { JobHistoryService } from './history/job-history.service.js';

@@ -13,8 +13,10 @@ export function reportPage(id: string): string {
 <script>
 const id = ${json};
 const events = new EventSource('./' + encodeURIComponent(id) + '/events');
+events.onopen = () => (document.body.dataset.live = 'yes');
 events.onmessage = (message) => {
   const update = JSON.parse(message.data);
+  document.body.dataset.seen = (document.body.dataset.seen ? document.body.dataset.seen + ' ' : '') + update.state;
   document.getElementById('state').textContent = update.state;
   if (typeof update.progress === 'number') {
     document.getElementById('bar').value = update.progress;

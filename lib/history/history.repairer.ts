@@ -18,6 +18,7 @@ import type { ExecutionRow } from './execution-rows.js';
 const LEASE_MS = 15_000;
 const TICK_MS = 1_000;
 const BATCH = 1_000;
+const SWEEP_PAGE = 500;
 /** Events held in memory per queue while history cannot be written; past it, reading stops until it can again. */
 const MAX_HELD = 200_000;
 
@@ -140,7 +141,11 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       const gap = await this.factory.trimmedSince(this.queues.get(reader.queue), position).catch(() => undefined);
       if (gap) {
         this.stats.gaps++;
-        this.logger.warn(`Job history: the event stream of queue "${reader.queue}" was trimmed past where it was last read (${gap}); attempts that ended in that span without a row stay without one.`);
+        const found = await this.sweep(reader.queue, gap.since ?? 0);
+        this.logger.warn(
+          `Job history: the event stream of queue "${reader.queue}" was trimmed past where it was last read (${gap.description}); ` +
+            `${found} row(s) recovered from the finished jobs the queue still keeps; attempts of jobs it no longer keeps stay without a row.`,
+        );
       }
     }
     reader.renewedAt = Date.now();
@@ -169,6 +174,35 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     if (release && events) await this.cursors.release(reader.key).catch(() => undefined);
   }
 
+  /** After a gap: every finished job the queue still keeps, ended since `since`, checked against history. */
+  private async sweep(queue: string, since: number): Promise<number> {
+    let written = 0;
+    for (const state of ['completed', 'failed'] as const) {
+      for (let start = 0; ; start += SWEEP_PAGE) {
+        // Newest first: a page that reaches past `since` is the last one needed.
+        const jobs = (await this.queues.get(queue).getJobs([state], start, start + SWEEP_PAGE - 1)).filter((j): j is Job => !!j);
+        const ended = jobs.filter((j) => (j.finishedOn ?? 0) >= since);
+        const stored = ended.length ? await this.storedAttempts(queue, ended.map((j) => j.id!)) : new Map<string, StoredAttempt[]>();
+        const rows: ExecutionRow[] = [];
+        for (const job of ended) {
+          const outcome: StreamOutcome = state === 'completed' ? { kind: 'completed', result: job.returnvalue } : { kind: 'failed', reason: job.failedReason };
+          const attempts = stored.get(job.id!) ?? [];
+          if (!isRecorded(outcome, attempts)) rows.push(...(await this.rowsOf(queue, job, outcome, attempts, state)));
+        }
+        if (rows.length) await upsertExecutions(this.executions, rows);
+        written += rows.length;
+        if (jobs.length < SWEEP_PAGE || ended.length < jobs.length) break;
+      }
+    }
+    this.stats.recovered += written;
+    return written;
+  }
+
+  private async rowsOf(queue: string, job: Job, outcome: StreamOutcome, attempts: StoredAttempt[], state?: string): Promise<ExecutionRow[]> {
+    const [known, { logs }] = await Promise.all([state ?? job.getState(), this.queues.get(queue).getJobLogs(job.id!, -this.options.maxLogLines, -1)]);
+    return recoveredRows(job, known, outcome, attempts, { redact: this.redact, maxLogLines: this.options.maxLogLines }, logs);
+  }
+
   /** One batch: which ended attempts lack their row, those rows, and the new position, in one transaction. */
   private async check({ queue, key }: QueueReader, batch: StreamEvent[]): Promise<void> {
     const relevant = batch.filter((e) => e.outcome);
@@ -189,8 +223,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
           if (row) (rows.push(row), partial++);
           continue;
         }
-        const [state, { logs }] = await Promise.all([job.getState(), this.queues.get(queue).getJobLogs(event.jobId, -this.options.maxLogLines, -1)]);
-        for (const row of recoveredRows(job, state, event.outcome!, attempts, { redact: this.redact, maxLogLines: this.options.maxLogLines }, logs)) {
+        for (const row of await this.rowsOf(queue, job, event.outcome!, attempts)) {
           rows.push(row);
           attempts.push({ attempt: row.attempt, status: row.status, name: row.name });
         }

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FlowProducer, Processor, Queue, QueueEvents, QueueEventsProducer, Worker, WorkerOptions } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import { createQueueBackend, type QueueBackend } from './queue-backend.js';
+import { createQueueBackend, type QueueBackend, type StreamGap } from './queue-backend.js';
 
-export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'name' | 'settings'>;
+export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'name' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
 
 /**
  * Builds every BullMQ object of the module on one backend, Redis or PostgreSQL; nothing else in the module knows which.
@@ -57,7 +57,7 @@ export class BullMqFactory {
   }
 
   /** Whether the queue's event stream dropped events after `position` before they were read; what, if so. */
-  trimmedSince(queue: Queue, position: string): Promise<string | undefined> {
+  trimmedSince(queue: Queue, position: string): Promise<StreamGap | undefined> {
     return this.backend.trimmedSince(queue, position);
   }
 

@@ -14,12 +14,18 @@ export interface QueueBackend {
   /** Closes what the objects share; each BullMQ object closes its own part first. */
   close(): Promise<void>;
   /**
-   * Whether the queue's event stream has dropped events after `position` (BullMQ trims it to `maxLenEvents`): a
-   * description of what was dropped, or undefined when nothing after `position` was.
+   * Whether the queue's event stream has dropped events after `position` (BullMQ trims it to `maxLenEvents`): what was
+   * dropped, and from when if the backend knows, or undefined when nothing after `position` was.
    */
-  trimmedSince(queue: Queue, position: string): Promise<string | undefined>;
+  trimmedSince(queue: Queue, position: string): Promise<StreamGap | undefined>;
   /** Id of the newest event in the queue's stream, so that reading can start exactly there (BullMQ's `$` is "whenever the read starts"). */
   lastEventId(queue: Queue): Promise<string>;
+}
+
+export interface StreamGap {
+  description: string;
+  /** Milliseconds since the epoch of the last event read, where the stream's ids tell it. */
+  since?: number;
 }
 
 type PostgresQuery = { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string | null>> }> };
@@ -56,10 +62,16 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
       await client.quit().catch(() => client.disconnect());
     },
     async trimmedSince(queue, position) {
-      const info = (await client.call('XINFO', 'STREAM', queue.keys.events)) as unknown[];
-      const field = (name: string) => info[info.indexOf(name) + 1] as string | undefined;
-      const deleted = field('max-deleted-entry-id');
-      return deleted && streamIdAfter(deleted, position) ? `events up to ${new Date(Number(deleted.split('-')[0])).toISOString()} were deleted unread` : undefined;
+      // Trimming removes the oldest entries first: while the entry last read is still there, nothing after it is gone.
+      const key = queue.keys.events;
+      if ((await client.xrange(key, position, position)).length) return undefined;
+      const info = (await client.call('XINFO', 'STREAM', key)) as unknown[];
+      const field = (name: string) => info[info.indexOf(name) + 1];
+      const first = (field('first-entry') as [string, string[]] | null)?.[0];
+      const newest = field('last-generated-id') as string;
+      const gone = first ? streamIdAfter(first, position) : streamIdAfter(newest, position);
+      const at = (id: string) => new Date(Number(id.split('-')[0])).toISOString();
+      return gone ? { description: `events from ${at(position)} to ${first ? at(first) : at(newest)} were deleted unread`, since: Number(position.split('-')[0]) } : undefined;
     },
     async lastEventId(queue) {
       const [newest] = (await client.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
@@ -89,7 +101,7 @@ function postgresBackend({ postgres, schema, migrate }: PostgresConnection): Que
       const { first, last, max_len: maxLen } = rows[0] ?? {};
       if (!first || !last) return undefined;
       const threshold = BigInt(last) - BigInt(maxLen ?? '10000');
-      return BigInt(first) > BigInt(position) + 1n && threshold >= BigInt(position) ? `events with ids ${position}-${first} may have been deleted unread` : undefined;
+      return BigInt(first) > BigInt(position) + 1n && threshold >= BigInt(position) ? { description: `events with ids ${position} to ${first} may have been deleted unread` } : undefined;
     },
     async lastEventId(queue) {
       // Ids come from one sequence across queues, so every later event of this queue has a larger id than any now.

@@ -33,6 +33,12 @@ class BadHook {
   on() {}
 }
 
+@Injectable()
+class BadScopeHook {
+  @OnJobEvent('completed', { scope: 'everywhere' as never })
+  on() {}
+}
+
 const startupError = async (...args: Parameters<typeof createJobsApp>) => {
   const error = await createJobsApp(...args).then(
     async (t) => (await t.close(), undefined),
@@ -60,6 +66,10 @@ describe('start-up checks', () => {
 
   it('refuses an @OnJobEvent on an unknown event, naming Class.method', async () => {
     expect(await startupError([BadHook])).toContain('BadHook.on');
+  });
+
+  it('refuses an @OnJobEvent with an unknown scope, naming Class.method and the scopes', async () => {
+    expect(await startupError([BadScopeHook])).toBe(`@OnJobEvent on BadScopeHook.on has scope "everywhere"; expected 'local' or 'cluster'.`);
   });
 
   it('refuses a wrong module option, naming it and what was expected', async () => {

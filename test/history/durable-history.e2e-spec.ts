@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { In, type Repository } from 'typeorm';
 import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobEventBus, JobExecution, JobProcessor, JobService, JobsMetrics, JobsModule, type JobHandler } from '../../lib/index.js';
 import { HistoryRepairer } from '../../lib/history/history.repairer.js';
@@ -14,8 +14,10 @@ import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
 import { Job } from 'bullmq';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';
-import { deletePrefix, migrateQueues, queueConnection, uniquePrefix } from '../support/services.js';
+import { REDIS_URL, deletePrefix, migrateQueues, onPostgres, queueConnection, uniquePrefix } from '../support/services.js';
+import { Redis } from 'ioredis';
 import { waitUntil } from '../support/wait.js';
+import { createJobsApp } from '../support/jobs-app.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -27,7 +29,7 @@ class Work implements JobHandler<{ n: number; failFirst?: boolean; failAlways?: 
   }
 }
 
-async function historyApp(db: TestDatabase, prefix: string, workers: boolean): Promise<INestApplicationContext> {
+async function historyApp(db: TestDatabase, prefix: string, workers: boolean, logger: LoggerService = testLogger()): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true, retryAttempts: 1 }),
@@ -42,7 +44,7 @@ async function historyApp(db: TestDatabase, prefix: string, workers: boolean): P
     ],
     providers: [Work],
   })
-    .setLogger(testLogger())
+    .setLogger(logger)
     .compile();
   await moduleRef.init();
   return moduleRef;
@@ -189,4 +191,49 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
       await deletePrefix(prefix);
     }
   }, 90_000);
+});
+
+// Trimming is forced here with XTRIM; on PostgreSQL BullMQ trims by id, which a test cannot force without 10,000 events.
+(onPostgres ? describe.skip : describe)('a queue event stream trimmed while no instance read it', () => {
+  it('is found by the next instance, logged with its span and counted', async () => {
+    const db = await DATABASES.sqlite();
+    const prefix = uniquePrefix('gap');
+    const warnings: string[] = [];
+    const logger: LoggerService = { log() {}, error() {}, warn: (message: string) => void warnings.push(String(message)) };
+    try {
+      const first = await historyApp(db, prefix, true);
+      await waitUntil(() => first.get(HistoryRepairer).leads('default'), 10_000, 'the stream lease');
+      const { id } = await first.get(JobService).add('durable.work', { n: 1 });
+      await first.get(JobService).waitUntilFinished(id, { timeout: 10_000 });
+      await first.get(HistoryRepairer).drain();
+      await first.close();
+      // While no instance with history runs, jobs run and the stream is trimmed past where it was read.
+      const worker = await createJobsApp([Work], { prefix }, { cleanup: false });
+      const { id: unread } = await worker.jobs.add('durable.work', { n: 2 });
+      await worker.jobs.waitUntilFinished(unread, { timeout: 10_000 });
+      await worker.close();
+      const redis = new Redis(REDIS_URL);
+      await redis.xtrim(`${prefix}:default:events`, 'MAXLEN', 0);
+      redis.disconnect();
+
+      const next = await historyApp(db, prefix, false, logger);
+      try {
+        const repairer = next.get(HistoryRepairer);
+        await waitUntil(() => repairer.leads('default'), 20_000, 'the stream lease');
+        expect(repairer.stats.gaps).toBe(1);
+        expect(warnings).toEqual([
+          expect.stringMatching(/event stream of queue "default" was trimmed past where it was last read \(events from .+ to .+ were deleted unread\); 1 row\(s\) recovered from the finished jobs the queue still keeps/),
+        ]);
+        // The job that ended unread is still kept by the queue, so its row is recovered all the same.
+        const executions = next.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
+        expect(await executions.findBy({ jobId: unread })).toEqual([expect.objectContaining({ status: 'completed', recovered: true, result: { n: 2, token: '[redacted]' } })]);
+        expect(await next.get(JobsMetrics).metrics()).toContain('jobs_history_stream_gaps_total 1');
+      } finally {
+        await next.close();
+      }
+    } finally {
+      await deletePrefix(prefix);
+      await db.drop();
+    }
+  }, 60_000);
 });

@@ -28,11 +28,14 @@ const RUN = {
   concurrency: 10,
   /** Most ms one attempt works (at random from 1 ms). */
   workMs: 40,
+  /** Spread evenly over `enqueueMs`, each moved by up to ± `killJitterMs`, so every kill falls while jobs run. */
   kills: 5,
-  killEveryMs: 2_500,
-  killJitterMs: 500,
+  killJitterMs: 400,
   readyTimeout: 30_000,
-  /** With BullMQ's default lock (30 s) and stalled check (every 30 s), a killed worker's jobs run again 30-60 s later. */
+  /**
+   * With BullMQ's default lock (30 s) and stalled check (every 30 s), a killed worker's jobs run again 30-60 s later;
+   * KILLED_WORKERS_JOBS_OPTIONS='{"stalled":{"lockDuration":4000,"interval":2000}}' makes it seconds.
+   */
   finishTimeout: 120_000,
   historyTimeout: 30_000,
 };
@@ -128,6 +131,7 @@ function audit(jobs: FinishedJob[], rows: Array<Pick<JobExecution, 'jobId' | 'at
   for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
   const result = { expectedRows: 0, rowsFound: rows.length, missingRows: 0, jobsMissingRows: 0, duplicateRows: 0, extraRows: 0, wrongStatus: 0 };
   const wrong: Record<string, number> = {};
+  const lost: Record<string, number> = {};
   // A few examples of each kind of problem, for the report.
   const samples = { missing: [] as string[], wrongStatus: [] as string[], extra: [] as string[] };
   const sample = (kind: keyof typeof samples, line: string) => samples[kind].length < 4 && samples[kind].push(line);
@@ -147,7 +151,10 @@ function audit(jobs: FinishedJob[], rows: Array<Pick<JobExecution, 'jobId' | 'at
     for (let attempt = 1; attempt <= job.attemptsMade; attempt++) {
       const expected = attempt < job.attemptsMade ? 'retrying' : job.state;
       const found = attempts.get(attempt);
-      if (found === undefined) missing.push(attempt);
+      if (found === undefined) {
+        missing.push(attempt);
+        lost[expected] = (lost[expected] ?? 0) + 1;
+      }
       else if (found !== expected) {
         result.wrongStatus++;
         wrong[`${expected} recorded as ${found}`] = (wrong[`${expected} recorded as ${found}`] ?? 0) + 1;
@@ -164,7 +171,7 @@ function audit(jobs: FinishedJob[], rows: Array<Pick<JobExecution, 'jobId' | 'at
     result.extraRows += orphans.length;
     sample('extra', `job ${jobId} is not in the queue but has ${orphans.length} row(s)`);
   }
-  return { ...result, wrongStatusKinds: wrong, samples };
+  return { ...result, missingKinds: lost, wrongStatusKinds: wrong, samples };
 }
 
 type Audit = ReturnType<typeof audit>;
@@ -172,12 +179,12 @@ const summary = (a: Audit) =>
   [
     `expected rows ${a.expectedRows}`,
     `rows found ${a.rowsFound}`,
-    `missing ${a.missingRows} (of ${a.jobsMissingRows} jobs)`,
+    `missing ${a.missingRows} (of ${a.jobsMissingRows} jobs) ${JSON.stringify(a.missingKinds)}`,
     `wrong status ${a.wrongStatus} ${JSON.stringify(a.wrongStatusKinds)}`,
     `extra ${a.extraRows}`,
     `duplicate ${a.duplicateRows}`,
   ].join('\n');
-const flawless = (a: Audit): Audit => ({ ...a, rowsFound: a.expectedRows, missingRows: 0, jobsMissingRows: 0, duplicateRows: 0, extraRows: 0, wrongStatus: 0, wrongStatusKinds: {} });
+const flawless = (a: Audit): Audit => ({ ...a, rowsFound: a.expectedRows, missingRows: 0, jobsMissingRows: 0, duplicateRows: 0, extraRows: 0, wrongStatus: 0, missingKinds: {}, wrongStatusKinds: {} });
 
 describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues on ${BACKEND}, with worker processes killed`, (kind) => {
   const prefix = uniquePrefix('killed');
@@ -232,8 +239,10 @@ describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues 
         }
       };
       const kill = async () => {
-        for (let k = 0; k < RUN.kills; k++) {
-          await sleep(RUN.killEveryMs + (Math.random() * 2 - 1) * RUN.killJitterMs);
+        const from = Date.now();
+        for (let k = 1; k <= RUN.kills; k++) {
+          const at = from + (k * RUN.enqueueMs) / (RUN.kills + 1) + (Math.random() * 2 - 1) * RUN.killJitterMs;
+          await sleep(Math.max(0, at - Date.now()));
           await workers.killOne();
         }
       };

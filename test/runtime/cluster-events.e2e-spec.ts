@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { firstValueFrom, toArray } from 'rxjs';
-import { JobEventBus, JobFailedError, JobNotFoundError, JobProcessor, JobWaitTimeoutError, type JobEvent, type JobEventOf, type JobHandler } from '../../lib/index.js';
+import { JobEventBus, JobFailedError, JobNotFoundError, JobProcessor, JobWaitTimeoutError, OnJobEvent, type JobEvent, type JobEventOf, type JobHandler } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { migrateQueues, queueConnection, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
@@ -16,6 +16,17 @@ const root = new URL('../../', import.meta.url).pathname;
 class Work implements JobHandler<{ n: number; fail?: boolean }, unknown> {
   handle(): never {
     throw new Error('the producer runs no job');
+  }
+}
+
+/** A host's hook on an API pod: it hears completions of jobs other pods ran. */
+@Injectable()
+class Notifier {
+  readonly completed: Array<JobEventOf<'completed'>> = [];
+
+  @OnJobEvent('completed', { name: 'cluster.work', scope: 'cluster' })
+  onCompleted(event: JobEventOf<'completed'>) {
+    this.completed.push(event);
   }
 }
 
@@ -38,7 +49,7 @@ describe('cluster events: a producer-only process sees jobs another process runs
     await waitUntil(() => out.includes('READY'), 30_000, 'the worker process').catch((e: Error) => {
       throw new Error(`${e.message}; it wrote: ${err || '(nothing)'}`);
     });
-    producer = await createJobsApp([Work], { prefix, workers: false });
+    producer = await createJobsApp([Work, Notifier], { prefix, workers: false });
     producer.app.get(JobEventBus).subscribe({ event: '*', scope: 'cluster' }, (event) => heard.push(event));
     await producer.app.get(JobEventBus).startCluster();
   }, 60_000);
@@ -64,6 +75,10 @@ describe('cluster events: a producer-only process sees jobs another process runs
     expect((mine[2] as JobEventOf<'progress'>).progress).toBe(50);
     // The producer ran nothing itself: no local event of this job.
     expect(producer.events.events.filter((e) => e.jobId === id && e.type !== 'enqueued')).toEqual([]);
+    // A host's @OnJobEvent with the cluster scope heard it too.
+    const notifier = producer.app.get(Notifier);
+    await waitUntil(() => notifier.completed.some((e) => e.jobId === id), 5_000, 'the hook');
+    expect(notifier.completed.find((e) => e.jobId === id)).toMatchObject({ scope: 'cluster', result: { doubled: 42 } });
   });
 
   it('hears a retry and the final failure with its reason', async () => {

@@ -127,18 +127,24 @@ describe('the sample application', () => {
     });
     try {
       const page = await browser.newPage();
+      // The report waits in its paused queue until the page follows it, so the page sees it run from the start.
+      expect((await admin('POST', '/queues/reports/pause')).status).toBe(204);
       const id = await api(sample).orderReport({ kind: 'stock', pages: 8 });
       await page.goto(`${url}/api/v1/reports/${id}`);
+      // Page scripts, as strings: this suite has no DOM types.
+      const stateIs = (state: string) => `document.getElementById('state').textContent === '${state}'`;
+      await page.waitForFunction(`document.body.dataset.live === 'yes'`, undefined, { timeout: 10_000 });
+      expect((await admin('POST', '/queues/reports/resume')).status).toBe(204);
       // The bar moves while the report renders (8 pages of 100 ms), then the page shows the outcome.
-      await page.waitForFunction(() => Number((document.getElementById('bar') as HTMLProgressElement).value) > 0 && document.getElementById('state')!.textContent === 'running', undefined, { timeout: 10_000 });
-      await page.waitForFunction(() => document.getElementById('state')!.textContent === 'completed', undefined, { timeout: 10_000 });
+      await page.waitForFunction(stateIs('completed'), undefined, { timeout: 10_000 });
+      expect(await page.getAttribute('body', 'data-seen')).toMatch(/^(running )+completed$/);
       expect(await page.textContent('#percent')).toBe('100%');
       expect(JSON.parse((await page.textContent('#result'))!)).toEqual({ kind: 'stock', pages: 8 });
       // A finished report, opened later, shows its outcome at once.
       await page.goto(`${url}/api/v1/reports/${id}`);
-      await page.waitForFunction(() => document.getElementById('state')!.textContent === 'completed', undefined, { timeout: 5_000 });
+      await page.waitForFunction(stateIs('completed'), undefined, { timeout: 5_000 });
       await page.goto(`${url}/api/v1/reports/no-such-report`);
-      await page.waitForFunction(() => document.getElementById('state')!.textContent !== 'waiting', undefined, { timeout: 5_000 });
+      await page.waitForFunction(`!(${stateIs('waiting')})`, undefined, { timeout: 5_000 });
       expect(await page.textContent('#state')).toBe('unknown report');
     } finally {
       await browser.close();
