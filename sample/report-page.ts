@@ -23,11 +23,13 @@ events.onmessage = (message) => {
     document.getElementById('percent').textContent = update.progress + '%';
   }
   if (update.result) document.getElementById('result').textContent = JSON.stringify(update.result, null, 2);
-  if (update.state !== 'running' && update.state !== 'waiting') events.close();
+  if (update.state !== 'running' && update.state !== 'waiting') (finished = true), events.close();
 };
+// The stream ends after the outcome; an error before it is an unknown report (404) or a lost connection.
+let finished = false;
 events.onerror = () => {
-  if (events.readyState === EventSource.CLOSED) return;
-  document.getElementById('state').textContent = 'unknown report';
+  if (finished) return;
+  document.getElementById('state').textContent = events.readyState === EventSource.CLOSED ? 'unknown report' : 'connection lost';
   events.close();
 };
 </script>

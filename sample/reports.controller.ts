@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Param, Post, Sse, UseFilters, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, Header, NotFoundException, Param, Post, Sse, UseFilters, type MessageEvent } from '@nestjs/common';
 import { JobService, JobsExceptionFilter, type JobEvent } from 'nestjs-jobs';
 import { map, type Observable } from 'rxjs';
 import { ReportDto } from './jobs/report.job.js';
@@ -27,9 +27,10 @@ export class ReportsController {
     return this.jobs.add('report.generate', { ...report }, { priority: 'high' });
   }
 
-  /** Server-Sent Events of one report, ending with its outcome; the stream of an unknown id ends at once. */
+  /** Server-Sent Events of one report, ending with its outcome; an unknown id answers 404. */
   @Sse(':id/events')
-  events(@Param('id') id: string): Observable<MessageEvent> {
+  async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
+    if (!(await this.jobs.get(id, 'reports'))) throw new NotFoundException(`No report ${id}.`);
     return this.jobs.watch(id, 'reports').pipe(map(forTheUser));
   }
 

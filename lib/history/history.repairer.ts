@@ -19,7 +19,10 @@ const LEASE_MS = 15_000;
 const TICK_MS = 1_000;
 const BATCH = 1_000;
 const SWEEP_PAGE = 500;
-/** Events held in memory per queue while history cannot be written; past it, reading stops until it can again. */
+/**
+ * Events held in memory per queue: past it the oldest are checked without waiting `recoverAfter`, and if history
+ * cannot be written the reader stops and starts again from the stored position once it can (the stream keeps them).
+ */
 const MAX_HELD = 200_000;
 
 interface StreamEvent {
@@ -109,7 +112,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       if (this.failures) this.logger.log(`Job history recovery is running again after ${this.failures} failed attempt(s).`);
       this.failures = 0;
     } catch (err) {
-      if (this.failures++ === 0) this.logger.warn(`Job history recovery cannot reach the database (${(err as Error).message}); retrying.`);
+      if (this.failures++ === 0) this.logger.warn(`Job history recovery failed (${(err as Error).message}); retrying with backoff.`);
     }
   }
 
@@ -129,6 +132,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
         await this.check(reader, batch);
       } catch (err) {
         if (err instanceof LeaseLostError) return this.stopReading(reader, false);
+        if (reader.held.length >= MAX_HELD) await this.stopReading(reader, false);
         throw err;
       }
       reader.held.splice(0, batch.length);

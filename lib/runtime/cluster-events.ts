@@ -50,6 +50,8 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private readonly starts = new Map<string, number>();
   private readonly added = new Set<string>();
   private readonly stalled = new Set<string>();
+  /** Queues whose stream or jobs cannot be read now. */
+  private readonly failed = new Set<string>();
 
   constructor(
     private readonly factory: BullMqFactory,
@@ -88,11 +90,11 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private async read(queue: string): Promise<QueueEvents> {
     const from = await this.factory.lastEventId(this.queues.get(queue));
     const events = this.factory.queueEvents(queue, from);
-    events.on('error', (err: Error) => this.logger.warn(`Cluster events of queue "${queue}": ${err.message}`));
+    events.on('error', (err: Error) => this.failing(queue, err));
     const on = (name: string, fn: (args: StreamArgs) => Promise<JobEvent | undefined> | JobEvent | undefined) =>
       (events as unknown as NodeJS.EventEmitter).on(name, (args: StreamArgs) => this.enqueue(queue, () => fn(args)));
     on('added', (a) => (this.added.add(a.jobId), this.starts.set(a.jobId, 0), this.made(queue, a.jobId, (job) => jobEvents.enqueued('enqueued', job, 'cluster'))));
-    on('active', (a) => this.made(queue, a.jobId, (job) => this.active(job)));
+    on('active', (a) => (this.added.delete(a.jobId), this.made(queue, a.jobId, (job) => this.active(job))));
     on('progress', (a) => this.progress(queue, a.jobId, a.data as unknown as number | object));
     on('completed', (a) => this.completed(queue, a.jobId, a.returnvalue));
     on('failed', (a) => this.made(queue, a.jobId, (job) => this.ended(job, job, a.failedReason, true)));
@@ -113,9 +115,19 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private enqueue(queue: string, make: () => Promise<JobEvent | undefined> | JobEvent | undefined): void {
     const next = (this.chains.get(queue) ?? Promise.resolve())
       .then(make)
-      .then((event) => event && this.bus.publish(event))
-      .catch((err: Error) => this.logger.warn(`A cluster event of queue "${queue}" could not be read: ${err.message}`));
+      .then((event) => {
+        if (this.failed.delete(queue)) this.logger.log(`Cluster events of queue "${queue}" are read again.`);
+        if (event) this.bus.publish(event);
+      })
+      .catch((err: Error) => this.failing(queue, err));
     this.chains.set(queue, next);
+  }
+
+  /** A connection loss is told once per queue, and its end once, however many reads fail in between. */
+  private failing(queue: string, err: Error): void {
+    if (this.failed.has(queue)) return;
+    this.failed.add(queue);
+    this.logger.warn(`Cluster events of queue "${queue}" cannot be read (${err.message}); events of jobs may be missed until they can.`);
   }
 
   private async job(queue: string, jobId: string): Promise<Job | undefined> {

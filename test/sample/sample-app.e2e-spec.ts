@@ -146,6 +146,7 @@ describe('the sample application', () => {
       await page.goto(`${url}/api/v1/reports/no-such-report`);
       await page.waitForFunction(`!(${stateIs('waiting')})`, undefined, { timeout: 5_000 });
       expect(await page.textContent('#state')).toBe('unknown report');
+      expect((await fetch(`${url}/api/v1/reports/no-such-report/events`)).status).toBe(404);
     } finally {
       await browser.close();
     }
