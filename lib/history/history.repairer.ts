@@ -15,7 +15,7 @@ import { isRecorded, recoveredRows, rowFromStreamOnly, type StoredAttempt, type 
 import { redactionKeys } from './redaction.js';
 import type { ExecutionRow } from './execution-rows.js';
 
-const LEASE_MS = 15_000;
+const LEASE_MS = 10_000;
 const TICK_MS = 1_000;
 const BATCH = 1_000;
 const SWEEP_PAGE = 500;
@@ -154,8 +154,11 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     }
     reader.renewedAt = Date.now();
     reader.held = [];
-    // The first time, from the stream's newest event: BullMQ's own `$` would skip what comes before its first read.
-    const events = this.factory.queueEvents(reader.queue, position ?? (await this.factory.lastEventId(this.queues.get(reader.queue))));
+    // The first time, from the stream's newest event (BullMQ's own `$` would skip what comes before its first read),
+    // stored at once: an instance that takes over before this one checked anything starts there too, not at its own now.
+    const from = position ?? (await this.factory.lastEventId(this.queues.get(reader.queue)));
+    if (position === null) await this.executions.manager.transaction((manager) => this.cursors.advance(manager, reader.key, from));
+    const events = this.factory.queueEvents(reader.queue, from);
     events.on('error', () => undefined);
     const hold = (jobId: string, id: string, outcome?: StreamOutcome) => reader.held.push({ id, jobId, outcome, at: Date.now() });
     events.on('completed', ({ jobId, returnvalue }, id) => hold(jobId, id, { kind: 'completed', result: returnvalue }));

@@ -24,12 +24,18 @@ export interface RecoverySettings {
 const RANK: Record<ExecutionStatus, number> = { running: 0, retrying: 1, completed: 2, failed: 2, timeout: 2, cancelled: 2 };
 export const rankOf = (status: ExecutionStatus) => RANK[status];
 
-/** Whether history already holds what the outcome says, so the job need not be read from the queue. */
+/**
+ * Whether history already holds what the outcome says, so the job need not be read from the queue: a row for every
+ * attempt up to the last one stored, none still `running`, and for an end, the row of that end.
+ */
 export function isRecorded(outcome: StreamOutcome, stored: StoredAttempt[]): boolean {
+  const attempts = new Set(stored.map((r) => r.attempt));
+  const last = Math.max(0, ...attempts);
+  for (let attempt = 1; attempt <= last; attempt++) if (!attempts.has(attempt)) return false;
+  if (stored.some((r) => r.status === 'running')) return false;
   if (outcome.kind === 'completed') return stored.some((r) => r.status === 'completed');
   if (outcome.kind === 'failed') return stored.some((r) => r.status === 'failed' || r.status === 'timeout' || r.status === 'cancelled');
-  const last = stored.reduce<StoredAttempt | undefined>((a, r) => (!a || r.attempt > a.attempt ? r : a), undefined);
-  return !!last && rankOf(last.status) >= 1 && !stored.some((r) => r.status === 'running');
+  return last > 0;
 }
 
 const date = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : new Date(ms));

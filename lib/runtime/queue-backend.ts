@@ -69,7 +69,9 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
       const field = (name: string) => info[info.indexOf(name) + 1];
       const first = (field('first-entry') as [string, string[]] | null)?.[0];
       const newest = field('last-generated-id') as string;
-      const gone = first ? streamIdAfter(first, position) : streamIdAfter(newest, position);
+      // Read from an empty stream ("0-0"): something is gone if the stream ever dropped an entry.
+      const gone =
+        position === '0-0' ? Number(field('entries-added')) > Number(field('length')) : first ? streamIdAfter(first, position) : streamIdAfter(newest, position);
       const at = (id: string) => new Date(Number(id.split('-')[0])).toISOString();
       return gone ? { description: `events from ${at(position)} to ${first ? at(first) : at(newest)} were deleted unread`, since: Number(position.split('-')[0]) } : undefined;
     },
