@@ -22,7 +22,7 @@ function pathOf(path: unknown): string {
 /**
  * What `gateway` adds: the server on the host's HTTP server and its guards, as providers built with the module's
  * imports. Without guards of its own it takes the admin API's (`adminGuards`, when admin is on): the admin `events`
- * route already streams these events (of its instance) to whoever those guards admit.
+ * route already streams these events to whoever those guards admit.
  */
 export function gatewayParts(gateway: JobsGatewayOptions, redactKeys: string[], adminGuards?: Guard[]): Pick<DynamicModule, 'imports' | 'providers'> {
   const given = gateway.guards ?? adminGuards ?? [];
