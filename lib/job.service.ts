@@ -20,6 +20,7 @@ import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interf
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
 import { jobEvents, queueErrorOf } from './runtime/job-events.js';
+import { fromQueueId, queueIdsOf } from './runtime/job-ids.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
 import { JobEnqueuer } from './runtime/job-enqueuer.js';
 import { JobRequestBuilder } from './runtime/job-request.builder.js';
@@ -85,7 +86,7 @@ export class JobService {
     const node = await this.queues.flowProducer().add(tree);
     const toHandle = (n: typeof node): JobFlowHandle => {
       this.enqueuer.publish('enqueued', n.job);
-      return { id: n.job.id!, name: n.job.name, queue: n.job.queueName, children: (n.children ?? []).map(toHandle) };
+      return { id: fromQueueId(n.job.id!), name: n.job.name, queue: n.job.queueName, children: (n.children ?? []).map(toHandle) };
     };
     return toHandle(node);
   }
@@ -199,7 +200,7 @@ export class JobService {
     } else if (state !== 'active') {
       throw new JobStateError(id, state, 'cancel');
     }
-    await this.cancellation.request(job.queueName, id);
+    await this.cancellation.request(job.queueName, job.id!);
     return { id, state: 'cancelling' };
   }
 
@@ -285,10 +286,15 @@ export class JobService {
     return { name: node.name, queueName: request.job.queue, data: request.data, opts, children } as FlowJob;
   }
 
+  /** The job of a user's key (or of an id BullMQ made itself), in the given queue or any. */
   private async find(id: string, queue?: string): Promise<Job | undefined> {
     const names = queue ? [queue] : this.queues.names();
-    const found = await Promise.all(names.map((q) => Job.fromId(this.queues.get(q), id)));
-    return found.find((j): j is Job => !!j);
+    for (const queueId of queueIdsOf(id)) {
+      const found = await Promise.all(names.map((q) => Job.fromId(this.queues.get(q), queueId)));
+      const job = found.find((j): j is Job => !!j);
+      if (job) return job;
+    }
+    return undefined;
   }
 
   private async require(id: string, queue?: string): Promise<Job> {

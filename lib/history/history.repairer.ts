@@ -13,6 +13,7 @@ import { CURSOR_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './hist
 import type { ResolvedHistoryOptions } from './history.options.js';
 import { isRecorded, recoveredRows, rowFromStreamOnly, type StoredAttempt, type StreamOutcome } from './recovered-rows.js';
 import { redactionKeys } from './redaction.js';
+import { fromQueueId } from '../runtime/job-ids.js';
 import type { ExecutionRow } from './execution-rows.js';
 
 const LEASE_MS = 10_000;
@@ -248,17 +249,20 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async storedAttempts(queue: string, jobIds: string[]): Promise<Map<string, StoredAttempt[]>> {
+  /** The rows history holds of these jobs, by BullMQ id (history itself holds the users' keys). */
+  private async storedAttempts(queue: string, queueIds: string[]): Promise<Map<string, StoredAttempt[]>> {
+    const keys = new Map(queueIds.map((id) => [fromQueueId(id), id]));
     const found = await this.executions
       .createQueryBuilder('e')
       .select(['e.jobId', 'e.attempt', 'e.status', 'e.name'])
-      .where('e.queue = :queue AND e.jobId IN (:...jobIds)', { queue, jobIds })
+      .where('e.queue = :queue AND e.jobId IN (:...jobIds)', { queue, jobIds: [...keys.keys()] })
       .getMany();
     const byJob = new Map<string, StoredAttempt[]>();
     for (const row of found) {
-      const list = byJob.get(row.jobId) ?? [];
+      const id = keys.get(row.jobId)!;
+      const list = byJob.get(id) ?? [];
       list.push({ attempt: row.attempt, status: row.status, name: row.name });
-      byJob.set(row.jobId, list);
+      byJob.set(id, list);
     }
     return byJob;
   }

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
 import { endTypeOf, queueErrorOf } from '../runtime/job-events.js';
+import { fromQueueId, fromSchedulerKey } from '../runtime/job-ids.js';
 import type { StoredJobOptions } from '../runtime/job-request.builder.js';
 import { startedAtOf } from '../runtime/job-times.js';
 import type { ExecutionRow } from './execution-rows.js';
@@ -73,7 +74,7 @@ export function recoveredRows(
     const startedAt = last ? date(startedAtOf(job)) : null;
     const finishedAt = last && outcome.kind !== 'retried' ? date(job.finishedOn) : null;
     rows.push({
-      jobId: job.id!,
+      jobId: fromQueueId(job.id!),
       queue: job.queueName,
       name: job.name,
       status,
@@ -91,7 +92,7 @@ export function recoveredRows(
       durationMs: startedAt && finishedAt ? finishedAt.getTime() - startedAt.getTime() : null,
       workerHost: last && host ? host : null,
       workerPid: last && Number.isInteger(Number(pid)) && pid ? Number(pid) : null,
-      schedule: job.repeatJobKey || null,
+      schedule: job.repeatJobKey ? fromSchedulerKey(job.repeatJobKey) : null,
       definitionId: (job.opts as StoredJobOptions).definitionId ?? null,
       recovered: true,
     });
@@ -109,7 +110,7 @@ export function rowFromStreamOnly(jobId: string, queue: string, outcome: StreamO
   const lastAttempt = stored.reduce((max, r) => Math.max(max, r.attempt), 0);
   const attempt = running?.attempt ?? lastAttempt + 1;
   return {
-    jobId,
+    jobId: fromQueueId(jobId),
     queue,
     name: stored[0]?.name ?? '',
     status: outcome.kind === 'completed' ? 'completed' : 'failed',

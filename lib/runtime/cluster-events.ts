@@ -4,6 +4,7 @@ import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event-bus.js';
 import { jobEvents, queueErrorOf, type EventSource } from './job-events.js';
+import { fromQueueId } from './job-ids.js';
 import { QueueRegistry } from './queue-registry.js';
 
 /** Job names remembered for events whose job the queue has already removed. */
@@ -169,7 +170,7 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
     const name = this.names.get(jobId);
     if (name === undefined) return undefined;
     // Removed already (`removeOnComplete`): what the stream said is all there is.
-    return { type: 'completed', jobId, name, queue, timestamp: Date.now(), scope: 'cluster', result, attempt: 0, maxAttempts: 0, finishedAt: Date.now() };
+    return { type: 'completed', jobId: fromQueueId(jobId), name, queue, timestamp: Date.now(), scope: 'cluster', result, attempt: 0, maxAttempts: 0, finishedAt: Date.now() };
   }
 
   /** `source` is the job, or the job with the attempt count this reader saw. */

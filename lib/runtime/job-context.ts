@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import type { JobEventBus } from './job-event-bus.js';
 import { jobEvents } from './job-events.js';
+import { fromQueueId } from './job-ids.js';
 
 /** The context of one attempt; built per job, so it holds only references and creates its logger on first use. */
 export class RunningJobContext<TData> implements JobContext<TData> {
@@ -16,7 +17,7 @@ export class RunningJobContext<TData> implements JobContext<TData> {
   ) {}
 
   get id(): string {
-    return this.job.id!;
+    return fromQueueId(this.job.id!);
   }
   get name(): string {
     return this.job.name;
@@ -31,7 +32,7 @@ export class RunningJobContext<TData> implements JobContext<TData> {
     return this.job.opts.attempts ?? 1;
   }
   get logger(): LoggerService {
-    return (this._logger ??= new Logger(`${this.job.name}#${this.job.id}`));
+    return (this._logger ??= new Logger(`${this.job.name}#${this.id}`));
   }
 
   async progress(value: number | object): Promise<void> {
@@ -47,6 +48,6 @@ export class RunningJobContext<TData> implements JobContext<TData> {
   async childResults<T = unknown>(): Promise<Record<string, T>> {
     const values = await this.job.getChildrenValues<T>();
     // BullMQ keys children by their full key (prefix:queue:id); the id is what users hold.
-    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.slice(key.lastIndexOf(':') + 1), value]));
+    return Object.fromEntries(Object.entries(values).map(([key, value]) => [fromQueueId(key.slice(key.lastIndexOf(':') + 1)), value]));
   }
 }

@@ -3,6 +3,7 @@ import { Job } from 'bullmq';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
 import { JobEventBus } from './job-event-bus.js';
 import { jobEvents } from './job-events.js';
+import { fromQueueId } from './job-ids.js';
 import type { JobRequest, StoredJobOptions } from './job-request.builder.js';
 import { QueueRegistry } from './queue-registry.js';
 
@@ -57,7 +58,7 @@ export class JobEnqueuer {
 
   private settled(job: Job, created: boolean): JobHandle {
     this.publish(created ? 'enqueued' : 'deduplicated', job);
-    return { id: job.id!, name: job.name, queue: job.queueName };
+    return { id: fromQueueId(job.id!), name: job.name, queue: job.queueName };
   }
 
   /**

@@ -13,6 +13,7 @@ import type {
 } from '../interfaces/job-event.interface.js';
 import { CANCELLED_REASON, TIMEOUT_REASON } from '../jobs.errors.js';
 import type { StoredJobOptions } from './job-request.builder.js';
+import { fromQueueId, fromSchedulerKey } from './job-ids.js';
 import { readyAtOf, startedAtOf } from './job-times.js';
 
 /** What events are built from: a BullMQ `Job`, or a local cron run shaped like one. */
@@ -63,14 +64,14 @@ export function queueErrorOf(reason: string | undefined, stack: string | undefin
 
 function base(job: EventSource, scope: JobEventScope, timestamp = Date.now()) {
   return {
-    jobId: job.id!,
+    jobId: fromQueueId(job.id!),
     name: job.name,
     queue: job.queueName,
     timestamp,
     scope,
     data: job.data,
     enqueuedAt: job.timestamp,
-    schedule: job.repeatJobKey || undefined,
+    schedule: job.repeatJobKey ? fromSchedulerKey(job.repeatJobKey) : undefined,
     definitionId: job.opts.definitionId,
   };
 }
@@ -144,7 +145,7 @@ export const jobEvents = {
 
   /** The job was found stalled and put back; `job` is read after that, so its running attempt is `attemptsMade + 1`. */
   stalled(job: EventSource | undefined, subject: { jobId: string; queue: string }, scope: JobEventScope = 'local'): JobStalledEvent {
-    if (!job) return { type: 'stalled', jobId: subject.jobId, name: '', queue: subject.queue, timestamp: Date.now(), scope };
+    if (!job) return { type: 'stalled', jobId: fromQueueId(subject.jobId), name: '', queue: subject.queue, timestamp: Date.now(), scope };
     return { type: 'stalled', ...base(job, scope), attempt: job.attemptsMade + 1, maxAttempts: maxAttemptsOf(job), startedAt: startedAtOf(job) };
   },
 

@@ -1,6 +1,7 @@
 import type { Job, JobState as BullJobState } from 'bullmq';
 import { CANCELLED_REASON, TIMEOUT_REASON } from '../jobs.errors.js';
 import type { JobInfo, JobState } from '../interfaces/job-info.interface.js';
+import { fromQueueId } from './job-ids.js';
 import { startedAtOf } from './job-times.js';
 
 const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);
@@ -14,7 +15,7 @@ export function stateOf(job: Job, state: BullJobState | 'unknown'): JobState {
 
 export function toJobInfo(job: Job, state: BullJobState | 'unknown'): JobInfo {
   return {
-    id: job.id!,
+    id: fromQueueId(job.id!),
     name: job.name,
     queue: job.queueName,
     state: stateOf(job, state),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toQueueId } from './job-ids.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
 import { plainToInstance } from 'class-transformer';
@@ -98,11 +99,12 @@ export class JobRequestBuilder {
   }
 
   private toStoredOptions(job: RegisteredJob, o: JobAddOptions): StoredJobOptions {
-    const opts: StoredJobOptions = { ...job.baseOptions, jobId: o.jobId ?? randomUUID() };
-    if (o.jobId !== undefined) opts.addToken = randomUUID();
-    if (o.jobId !== undefined && (typeof o.jobId !== 'string' || !o.jobId || o.jobId.length > 255 || o.jobId.includes(':') || /^\d+$/.test(o.jobId))) {
-      throw new InvalidJobOptionsError('jobId', `must be a string of 1 to 255 characters without ":" that is not a plain integer; got ${JSON.stringify(o.jobId)}.`);
+    // Any key a user has (`welcome:42`, `42`, Unicode); NUL is refused because PostgreSQL history cannot store it.
+    if (o.jobId !== undefined && (typeof o.jobId !== 'string' || !o.jobId || o.jobId.length > 255 || o.jobId.includes('\u0000'))) {
+      throw new InvalidJobOptionsError('jobId', `must be a string of 1 to 255 characters without NUL; got ${JSON.stringify(o.jobId)}.`);
     }
+    const opts: StoredJobOptions = { ...job.baseOptions, jobId: o.jobId === undefined ? randomUUID() : toQueueId(o.jobId) };
+    if (o.jobId !== undefined) opts.addToken = randomUUID();
     if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
     if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');
     if (o.delay !== undefined) {

@@ -1,3 +1,4 @@
+import { fromQueueId, toQueueId } from '../runtime/job-ids.js';
 import { Injectable } from '@nestjs/common';
 import type { JobSchedulerJson } from 'bullmq';
 import { CODE_SCHEDULE_PREFIX, DEFINITION_SCHEDULE_PREFIX, RUNTIME_SCHEDULE_PREFIX } from '../jobs.constants.js';
@@ -46,7 +47,7 @@ export class JobSchedules {
   /** Creates or replaces the run-time schedule `options.id` (default: the job name) of a registered job. */
   async schedule(jobName: string, options: ScheduleOptions): Promise<ScheduleInfo> {
     const id = options.id ?? jobName;
-    if (typeof id !== 'string' || !id || id.includes(':')) throw new InvalidJobOptionsError('id', `must be a non-empty string without ":"; got ${JSON.stringify(id)}.`);
+    if (typeof id !== 'string' || !id || id.length > 255) throw new InvalidJobOptionsError('id', `must be a string of 1 to 255 characters; got ${JSON.stringify(id)}.`);
     if ((options.cron === undefined) === (options.every === undefined)) throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
     if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
       throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
@@ -54,7 +55,7 @@ export class JobSchedules {
     checkCron(options.cron, options.timeZone);
     const timing = scheduleTimingProblem(options);
     if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
-    await this.upsert(RUNTIME_SCHEDULE_PREFIX + id, jobName, options);
+    await this.upsert(RUNTIME_SCHEDULE_PREFIX + toQueueId(id), jobName, options);
     return (await this.list()).find((s) => s.origin === 'runtime' && s.id === id)!;
   }
 
@@ -83,7 +84,7 @@ export class JobSchedules {
 
   /** Removes a run-time schedule; returns whether one existed. */
   async unschedule(id: string): Promise<boolean> {
-    const removed = await Promise.all(this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(RUNTIME_SCHEDULE_PREFIX + id)));
+    const removed = await Promise.all(this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(RUNTIME_SCHEDULE_PREFIX + toQueueId(id))));
     return removed.some(Boolean);
   }
 
@@ -119,7 +120,7 @@ export class JobSchedules {
   private toInfo(queue: string, s: JobSchedulerJson): ScheduleInfo {
     const [prefix, origin] = ownerOf(s.key);
     return {
-      id: s.key.slice(prefix.length),
+      id: fromQueueId(s.key.slice(prefix.length)),
       name: s.name,
       queue,
       origin,

@@ -140,7 +140,12 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
     const checker = await historyApp(db, prefix, false);
     const repairer = checker.get(HistoryRepairer);
     await waitUntil(() => repairer.leads('default'), 10_000, 'the stream lease');
-    const items = Array.from({ length: 30 }, (_, n) => ({ name: 'durable.work', data: { n, failFirst: n % 5 === 0, failAlways: n === 29 } }));
+    // One job under a key of the user's own, which BullMQ could not take as it is.
+    const items = Array.from({ length: 30 }, (_, n) => ({
+      name: 'durable.work',
+      data: { n, failFirst: n % 5 === 0, failAlways: n === 29 },
+      options: n === 3 ? { jobId: 'order:3:refund' } : undefined,
+    }));
     const child = spawn(process.execPath, ['test/history/fixtures/unflushed-worker.mjs'], {
       cwd: root,
       env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)), PREFIX: prefix, DB_OPTIONS: JSON.stringify(db.options), EXPECTED: String(items.length) },
@@ -181,6 +186,8 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
         if (data.failFirst) expect(mine[0].errorMessage).toBe(`first attempt of ${data.n} fails`);
         if (data.failAlways) expect(last.errorMessage).toBe(`${data.n} always fails`);
       }
+      expect(handles[3].id).toBe('order:3:refund');
+      expect(rows.filter((r) => r.jobId === 'order:3:refund')).toHaveLength(1);
       expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
       const scraped = await checker.get(JobsMetrics).metrics();
       expect(scraped).toContain(`jobs_history_recovered_rows_total ${expectedRows}`);

@@ -77,7 +77,7 @@ describe('enqueue-time checks', () => {
     ['priority', { priority: 0 }],
     ['attempts', { attempts: 0 }],
     ['delay', { delay: -5 }],
-    ['jobId', { jobId: '42' }],
+    ['jobId', { jobId: '' }],
   ])('refuses an invalid %s', async (option, options) => {
     const err = await t.jobs.add('invite.send', { email: 'a@example.com', seats: 1 }, options).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidJobOptionsError);
