@@ -18,6 +18,10 @@ export const messages = {
   badCron: (where: string, expression: unknown, problem: string) =>
     `@Cron on ${where} has expression ${JSON.stringify(expression)}: ${problem}.`,
   badCronOption: (where: string, option: string, detail: string) => `@Cron on ${where}: option "${option}" ${detail}`,
+  scheduleCron: (where: string) =>
+    `${where} carries @Cron from '@nestjs/schedule': it runs on every instance (and only with ScheduleModule.forRoot()), ` +
+    `not once across the cluster. Import Cron from 'nestjs-jobs' for a cluster-safe schedule (or with { distributed: false } ` +
+    `for a per-instance one), or keep @nestjs/schedule's if that is deliberate.`,
   noShutdownHooks:
     'Workers are running but no SIGTERM handler is registered: call app.enableShutdownHooks() so active jobs finish on shutdown.',
 };

@@ -1,6 +1,7 @@
 import { isPgPool, quoteSchemaName } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
 import { JobsConfigurationError } from './jobs.errors.js';
+import { integerOption } from './integer-option.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
 import type {
   JobsConnection,
@@ -103,6 +104,19 @@ function checkKeep(option: string, v: unknown): void {
   if (!ok) fail(option, 'a boolean, a count or { age, count }', v);
 }
 
+/** A backoff's delay, or the backoff itself when it is a bare delay, may be a numeric string too. */
+function backoffOption(backoff: JobBackoff | number): JobBackoff | number {
+  return backoff && typeof backoff === 'object' ? { ...backoff, delay: integerOption(backoff.delay) } : integerOption(backoff);
+}
+
+/** A count, or the `age` and `count` of `{ age, count }`, may be numeric strings too. */
+function keepOption(keep: KeepJobs): KeepJobs {
+  if (!keep || typeof keep !== 'object') return integerOption(keep);
+  const converted: { age?: number; count?: number } = { ...keep };
+  for (const key of ['age', 'count'] as const) if (converted[key] !== undefined) converted[key] = integerOption(converted[key]);
+  return converted as KeepJobs;
+}
+
 /** Validates `stalled` at `path` and merges it over `base`, field by field. */
 function resolveStalled(
   path: string,
@@ -111,7 +125,8 @@ function resolveStalled(
 ): Required<StalledJobOptions> {
   if (given === undefined) return { ...base };
   if (!given || typeof given !== 'object' || Array.isArray(given)) fail(path, '{ lockDuration?, interval?, maxCount? }', given);
-  const { lockDuration = base.lockDuration, interval = base.interval, maxCount = base.maxCount } = given;
+  const { lockDuration: lock = base.lockDuration, interval: every = base.interval, maxCount: count = base.maxCount } = given;
+  const [lockDuration, interval, maxCount] = [integerOption(lock), integerOption(every), integerOption(count)];
   const ms = `a positive integer (ms) of at most ${MAX_TIMER_MS}, the longest a Node timer waits`;
   if (!isPositiveInt(lockDuration) || lockDuration > MAX_TIMER_MS) fail(`${path}.lockDuration`, ms, lockDuration);
   if (!isPositiveInt(interval) || interval > MAX_TIMER_MS) fail(`${path}.interval`, ms, interval);
@@ -130,27 +145,32 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   const queues: ResolvedJobsOptions['queues'] = {};
   for (const [name, queue] of Object.entries(options.queues ?? {})) {
     if (name.includes(':')) fail(`queues.${name}`, 'a queue name without ":"', name);
-    if (queue?.concurrency !== undefined && !isPositiveInt(queue.concurrency)) {
-      fail(`queues.${name}.concurrency`, 'a positive integer', queue.concurrency);
+    const resolved: ResolvedQueueOptions = { ...queue, stalled: resolveStalled(`queues.${name}.stalled`, queue?.stalled, stalled) };
+    if (queue?.concurrency !== undefined) {
+      resolved.concurrency = integerOption(queue.concurrency);
+      if (!isPositiveInt(resolved.concurrency)) fail(`queues.${name}.concurrency`, 'a positive integer', queue.concurrency);
     }
-    if (queue?.globalConcurrency !== undefined && !isPositiveInt(queue.globalConcurrency)) {
-      fail(`queues.${name}.globalConcurrency`, 'a positive integer', queue.globalConcurrency);
+    if (queue?.globalConcurrency !== undefined) {
+      resolved.globalConcurrency = integerOption(queue.globalConcurrency);
+      if (!isPositiveInt(resolved.globalConcurrency)) fail(`queues.${name}.globalConcurrency`, 'a positive integer', queue.globalConcurrency);
     }
-    if (queue?.limiter && !(isPositiveInt(queue.limiter.max) && isPositiveInt(queue.limiter.duration))) {
-      fail(`queues.${name}.limiter`, '{ max: positive integer, duration: positive integer (ms) }', queue.limiter);
+    if (queue?.limiter) {
+      resolved.limiter = { ...queue.limiter, max: integerOption(queue.limiter.max), duration: integerOption(queue.limiter.duration) };
+      if (!(isPositiveInt(resolved.limiter.max) && isPositiveInt(resolved.limiter.duration))) {
+        fail(`queues.${name}.limiter`, '{ max: positive integer, duration: positive integer (ms) }', queue.limiter);
+      }
     }
-    queues[name] = { ...queue, stalled: resolveStalled(`queues.${name}.stalled`, queue?.stalled, stalled) };
+    queues[name] = resolved;
   }
 
   const given = options.defaultJobOptions ?? {};
-  const attempts = given.attempts ?? DEFAULT_JOB_OPTIONS.attempts;
+  const attempts = integerOption(given.attempts ?? DEFAULT_JOB_OPTIONS.attempts);
   if (!isPositiveInt(attempts)) fail('defaultJobOptions.attempts', 'a positive integer', attempts);
-  if (given.timeout !== undefined && !isPositiveInt(given.timeout)) {
-    fail('defaultJobOptions.timeout', 'a positive integer (ms)', given.timeout);
-  }
-  const backoff = normalizeBackoff(given.backoff ?? DEFAULT_JOB_OPTIONS.backoff, 'defaultJobOptions.backoff');
-  const removeOnComplete = given.removeOnComplete ?? DEFAULT_JOB_OPTIONS.removeOnComplete;
-  const removeOnFail = given.removeOnFail ?? DEFAULT_JOB_OPTIONS.removeOnFail;
+  const timeout = integerOption(given.timeout);
+  if (timeout !== undefined && !isPositiveInt(timeout)) fail('defaultJobOptions.timeout', 'a positive integer (ms)', timeout);
+  const backoff = normalizeBackoff(backoffOption(given.backoff ?? DEFAULT_JOB_OPTIONS.backoff), 'defaultJobOptions.backoff');
+  const removeOnComplete = keepOption(given.removeOnComplete ?? DEFAULT_JOB_OPTIONS.removeOnComplete);
+  const removeOnFail = keepOption(given.removeOnFail ?? DEFAULT_JOB_OPTIONS.removeOnFail);
   checkKeep('defaultJobOptions.removeOnComplete', removeOnComplete);
   checkKeep('defaultJobOptions.removeOnFail', removeOnFail);
 
@@ -158,9 +178,9 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   if (typeof workers !== 'boolean' && !(Array.isArray(workers) && workers.every((q) => typeof q === 'string'))) {
     fail('workers', 'a boolean or a list of queue names', workers);
   }
-  const shutdownTimeout = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+  const shutdownTimeout = integerOption(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
   if (!Number.isInteger(shutdownTimeout) || shutdownTimeout < 0) fail('shutdownTimeout', 'a non-negative integer (ms)', shutdownTimeout);
-  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const maxPayloadBytes = integerOption(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   if (!isPositiveInt(maxPayloadBytes)) fail('maxPayloadBytes', 'a positive integer', maxPayloadBytes);
 
   return {
@@ -168,7 +188,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     prefix,
     queues,
     stalled,
-    defaultJobOptions: { attempts, backoff, timeout: given.timeout, removeOnComplete, removeOnFail },
+    defaultJobOptions: { attempts, backoff, timeout, removeOnComplete, removeOnFail },
     workers,
     shutdownTimeout,
     maxPayloadBytes,

@@ -1,3 +1,4 @@
+import { integerOption } from '../integer-option.js';
 import { JobsConfigurationError } from '../jobs.errors.js';
 import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
 
@@ -24,8 +25,12 @@ function check(option: keyof JobHistoryOptions, value: unknown, ok: boolean, exp
   if (!ok) throw new JobsConfigurationError(`JobsModule option "history.${option}" must be ${expected}; got ${JSON.stringify(value)}.`);
 }
 
+/** Options that may also be given as numeric strings, from the environment or `ConfigService`. */
+const INTEGER_OPTIONS = ['retentionDays', 'keepPerName', 'batchSize', 'flushInterval', 'bufferSize', 'maxLogLines', 'flushTimeout', 'recoverAfter'] as const;
+
 export function resolveHistoryOptions(history: JobHistoryOptions | true): ResolvedHistoryOptions {
-  const o = history === true ? {} : history;
+  const o: JobHistoryOptions = { ...(history === true ? {} : history) };
+  for (const key of INTEGER_OPTIONS) if (o[key] !== undefined) o[key] = integerOption(o[key]);
   const resolved = { ...HISTORY_DEFAULTS, redact: [] as string[], ...o };
   const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
   check('retentionDays', resolved.retentionDays, isInt(resolved.retentionDays, 0), 'a non-negative integer (0 keeps executions for ever)');

@@ -25,7 +25,7 @@ export interface CronOptions extends ScheduleTiming {
   enabled?: boolean;
   /**
    * `true` (default): one run per tick across all instances, as a BullMQ job scheduler.
-   * `false`: runs in-process on every instance that runs workers, through `@nestjs/schedule`'s `SchedulerRegistry`.
+   * `false`: runs in-process on every instance that runs workers, on a timer of the module's own (the same cron parser as BullMQ).
    */
   distributed?: boolean;
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CRON_METADATA, DEFAULT_QUEUE, JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobsConfigurationError } from '../jobs.errors.js';
 import { messages } from '../jobs.messages.js';
@@ -10,15 +11,22 @@ import { JobRegistry } from '../discovery/job-registry.js';
 import { baseJobOptions } from '../runtime/job-request.builder.js';
 import { CronRegistry } from './cron.registry.js';
 import { cronProblem } from './cron-expression.js';
+import { scheduleCronMethods } from './schedule-cron.methods.js';
 import { scheduleTimingProblem } from './schedule-timing.js';
 
 /**
  * Finds `@Cron`/`@Every` methods at start-up. Each becomes a job name of its own (so runs get retries, timeout, events
  * and history like any job) and a declared schedule; anything malformed stops start-up naming `Class.method`.
+ * Methods that carry `@nestjs/schedule`'s `@Cron` instead are named in a warning.
  */
 @Injectable()
 export class CronExplorer implements OnModuleInit {
+  private readonly logger = new Logger('JobsModule');
+
   constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
     private readonly methods: DecoratedMethods,
     private readonly jobs: JobRegistry,
     private readonly crons: CronRegistry,
@@ -26,6 +34,7 @@ export class CronExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    for (const where of scheduleCronMethods(this.discovery, this.scanner, this.reflector)) this.logger.warn(messages.scheduleCron(where));
     for (const found of this.methods.find<CronMetadata>(CRON_METADATA, '@Cron')) this.register(found);
   }
 

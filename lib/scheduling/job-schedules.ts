@@ -7,7 +7,7 @@ import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.inter
 import { JobRequestBuilder, type StoredJobOptions } from '../runtime/job-request.builder.js';
 import { QueueRegistry } from '../runtime/queue-registry.js';
 import { CronRegistry, type DeclaredCron } from './cron.registry.js';
-import { cronProblem, nextCronRuns } from './cron-expression.js';
+import { cronProblem, nextCronRun } from './cron-expression.js';
 import { scheduleTimingProblem } from './schedule-timing.js';
 
 const PREFIXES: Array<[string, ScheduleInfo['origin']]> = [
@@ -147,7 +147,8 @@ export class JobSchedules {
       cron: c.expression,
       every: c.every,
       timeZone: c.options.timeZone,
-      next: c.expression ? nextCronRuns(c.expression, { timeZone: c.options.timeZone })[0] : undefined,
+      // What the local runner arms next, as BullMQ's `next` is what a job scheduler runs next.
+      next: c.expression ? nextCronRun(c.expression, new Date(), c.options) : undefined,
       data: c.options.data,
       limit: c.options.limit,
       startDate: c.options.startDate,

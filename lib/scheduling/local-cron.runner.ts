@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { CODE_SCHEDULE_PREFIX, JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobTimeoutError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
@@ -8,6 +7,8 @@ import { ActiveJobs } from '../runtime/active-jobs.js';
 import { JobEventBus } from '../runtime/job-event-bus.js';
 import { errorOf, jobEvents, type EventSource } from '../runtime/job-events.js';
 import { untilAborted } from '../runtime/until-aborted.js';
+import { nextCronRun } from './cron-expression.js';
+import { CronTimer } from './cron-timer.js';
 import { CronRegistry, type DeclaredCron } from './cron.registry.js';
 import { LocalJobContext } from './local-job-context.js';
 
@@ -15,8 +16,10 @@ import { LocalJobContext } from './local-job-context.js';
 export const LOCAL_QUEUE = 'local';
 
 /**
- * Runs `@Cron({ distributed: false })` methods in-process on this instance, through `@nestjs/schedule`'s registry.
- * A tick that comes while the previous run still runs is skipped, so local runs never overlap.
+ * Runs `@Cron({ distributed: false })` methods in-process on this instance. An expression runs on a timer of ours that
+ * asks `nextCronRun`, so it runs at the times validation and previews read with BullMQ's parser; `@Every` is an
+ * interval in `@nestjs/schedule`'s registry. A tick that comes while the previous run still runs is skipped, so local
+ * runs never overlap.
  */
 @Injectable()
 export class LocalCronRunner {
@@ -24,6 +27,7 @@ export class LocalCronRunner {
   private readonly runsLeft = new Map<string, number>();
   private readonly busy = new Set<string>();
   private started: DeclaredCron[] = [];
+  private readonly timers = new Map<string, CronTimer>();
   /** Local runs only: shutdown waits for these, apart from the workers' jobs. */
   private readonly running = new ActiveJobs();
 
@@ -41,31 +45,40 @@ export class LocalCronRunner {
       if (cron.every) {
         this.scheduler.addInterval(cron.name, setInterval(() => void this.tick(cron), cron.every));
       } else {
-        const job = CronJob.from({ cronTime: cron.expression!, onTick: () => void this.tick(cron), timeZone: cron.options.timeZone, start: true });
-        this.scheduler.addCronJob(cron.name, job);
+        const timer = new CronTimer((from) => this.nextRun(cron, from), (at) => void this.tick(cron, at.getTime()));
+        this.timers.set(cron.name, timer);
+        timer.start();
       }
     }
   }
 
   /** Stops the timers; runs in progress get `shutdownTimeout` ms before their signals abort. */
   async stop(): Promise<void> {
-    for (const cron of this.started) {
-      if (cron.every) this.scheduler.deleteInterval(cron.name);
-      else this.scheduler.deleteCronJob(cron.name);
-    }
+    for (const cron of this.started) if (cron.every) this.scheduler.deleteInterval(cron.name);
+    for (const timer of this.timers.values()) timer.stop();
+    this.timers.clear();
     this.started = [];
     if (!(await this.running.settled(this.options.shutdownTimeout))) this.running.abortAll(new ShutdownAbort());
   }
 
-  private async tick(cron: DeclaredCron): Promise<void> {
+  private nextRun(cron: DeclaredCron, from: Date): Date | undefined {
+    const { timeZone, startDate, endDate } = cron.options;
+    const next = nextCronRun(cron.expression!, from, { timeZone, startDate, endDate });
+    if (!next) this.logger.log(`Local cron ${cron.where} has no run after ${from.toISOString()}; its timer stops.`);
+    return next;
+  }
+
+  /** `scheduledAt`: the cron tick this run is for (a run's id and `readyAt`); an interval's tick is now. */
+  private async tick(cron: DeclaredCron, scheduledAt = Date.now()): Promise<void> {
     const now = Date.now();
     const { startDate, endDate } = cron.options;
-    if (this.busy.has(cron.name) || (startDate && now < startDate.getTime()) || (endDate && now > endDate.getTime())) return;
+    if (this.busy.has(cron.name) || (startDate && scheduledAt < startDate.getTime()) || (endDate && scheduledAt > endDate.getTime())) return;
     const left = this.runsLeft.get(cron.name);
     if (left === 0) return;
     if (left !== undefined) this.runsLeft.set(cron.name, left - 1);
+    if (left === 1) this.timers.get(cron.name)?.stop();
 
-    const id = `${cron.name}@${new Date(now).toISOString()}`;
+    const id = `${cron.name}@${new Date(scheduledAt).toISOString()}`;
     const controller = new AbortController();
     const release = this.running.track(LOCAL_QUEUE, id, controller);
     const timeout = cron.options.timeout;
@@ -77,7 +90,7 @@ export class LocalCronRunner {
       name: cron.name,
       queueName: LOCAL_QUEUE,
       data: cron.options.data,
-      timestamp: now,
+      timestamp: scheduledAt,
       processedOn: now,
       attemptsMade: 0,
       opts: { attempts: 1 },

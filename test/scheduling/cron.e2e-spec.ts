@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { Cron, Every, JobProcessor, JobsConfigurationError, InvalidJobOptionsError, UnknownJobError, type JobContext, type JobHandler } from '../../lib/index.js';
+import { Cron, Every, JobProcessor, JobsConfigurationError, InvalidJobOptionsError, UnknownJobError, nextCronRuns, type JobContext, type JobHandler } from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { uniquePrefix } from '../support/services.js';
 import { work } from '../support/sleep.js';
@@ -38,6 +38,20 @@ class LocalOnly {
   tick() {
     this.runs++;
   }
+}
+
+@Injectable()
+class LocalEverySecond {
+  @Cron('* * * * * *', { distributed: false, name: 'local.second' })
+  tick(ctx: JobContext) {
+    return ctx.id;
+  }
+}
+
+@Injectable()
+class LocalMonthEnd {
+  @Cron('0 0 L * *', { distributed: false, name: 'local.month-end', timeZone: 'Europe/Berlin' })
+  close() {}
 }
 
 const overlap = { running: 0, peak: 0, done: 0 };
@@ -128,7 +142,7 @@ describe('@Cron and schedules', () => {
     ['timeZone', { cron: '* * * * *', timeZone: 'Nowhere/City' }],
     ['every', { every: -1 }],
     ['limit', { every: 1_000, limit: 0 }],
-    ['id', { every: 1_000, id: 'a:b' }],
+    ['id', { every: 1_000, id: 'x'.repeat(256) }],
   ])('refuses a run-time schedule with a bad %s', async (option, options) => {
     t = await createJobsApp([ReportJob], { workers: false });
     const err = await t.jobs.schedule('report.send', options).catch((e: unknown) => e);
@@ -159,6 +173,38 @@ describe('@Cron and schedules', () => {
     expect(t.events.of('completed').every((e) => e.queue === 'local' && e.name === 'local.tick')).toBe(true);
     const [schedule] = await t.jobs.listSchedules();
     expect(schedule).toMatchObject({ id: 'local.tick', distributed: false, every: 200 });
+  });
+
+  it('runs a local every-second cron expression on each whole second', async () => {
+    t = await createJobsApp([LocalEverySecond]);
+    const runs = () => t!.events.of('completed').filter((e) => e.name === 'local.second');
+    await waitUntil(() => runs().length >= 3, 6_000, 'three local runs');
+    const ticks = runs().map((e) => e.enqueuedAt!);
+    expect(runs().every((e) => e.queue === 'local' && e.result === e.jobId)).toBe(true);
+    expect(ticks.every((tick) => tick % 1_000 === 0)).toBe(true);
+    expect(ticks.every((tick, i) => i === 0 || tick > ticks[i - 1])).toBe(true);
+    expect(runs()[0].jobId).toBe(`local.second@${new Date(ticks[0]).toISOString()}`);
+  });
+
+  it('starts a local cron on the last day of the month (L) and shows the next run it will make', async () => {
+    t = await createJobsApp([LocalMonthEnd]);
+    const [schedule] = await t.jobs.listSchedules();
+    const [next] = nextCronRuns('0 0 L * *', { timeZone: 'Europe/Berlin' });
+    expect(schedule).toMatchObject({ id: 'local.month-end', distributed: false, cron: '0 0 L * *', timeZone: 'Europe/Berlin', next });
+    const berlinDay = (d: Date) => Number(new Intl.DateTimeFormat('en-GB', { day: 'numeric', timeZone: 'Europe/Berlin' }).format(d));
+    expect(berlinDay(new Date(next.getTime() + 86_400_000))).toBe(1);
+  });
+
+  it.each([
+    ['0 6 L * *', 'Europe/Berlin'],
+    ['0 9 * * 1#2', 'Europe/Berlin'],
+    ['30 2 ? * SUN', 'Europe/Berlin'],
+    ['15 10 * * 1-5', 'America/New_York'],
+  ])('shows for %s the next run BullMQ schedules, as nextCronRuns computes it', async (cron, timeZone) => {
+    t = await createJobsApp([ReportJob], { workers: false });
+    const [expected] = nextCronRuns(cron, { timeZone });
+    const info = await t.jobs.schedule('report.send', { cron, timeZone, data: { to: 'ops@example.com' } });
+    expect(info.next).toEqual(expected);
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { ExecutionRows } from '../../lib/history/execution-rows.js';
 import { resolveHistoryOptions, historyEnabled } from '../../lib/history/history.options.js';
 import { redact, redactionKeys } from '../../lib/history/redaction.js';
 import { JobsConfigurationError } from '../../lib/index.js';
+import type { JobHistoryOptions } from '../../lib/interfaces/job-history.interface.js';
 
 const keys = redactionKeys(['password', 'Authorization']);
 
@@ -62,5 +63,26 @@ describe('history options', () => {
     expect(() => resolveHistoryOptions({ bufferSize: 0 })).toThrow(JobsConfigurationError);
     expect(() => resolveHistoryOptions({ retentionDays: -1 })).toThrow(/history\.retentionDays/);
     expect(() => resolveHistoryOptions({ redact: ['ok', ''] })).toThrow(/history\.redact/);
+  });
+
+  it('takes every integer option as a string of decimal digits, and refuses any other string naming it', () => {
+    const given = { retentionDays: '7', keepPerName: '100', batchSize: ' 50 ', flushInterval: '500', bufferSize: '2000', maxLogLines: '0', flushTimeout: '1000', recoverAfter: '1500' };
+    expect(resolveHistoryOptions(given as unknown as JobHistoryOptions)).toMatchObject({
+      retentionDays: 7,
+      keepPerName: 100,
+      batchSize: 50,
+      flushInterval: 500,
+      bufferSize: 2000,
+      maxLogLines: 0,
+      flushTimeout: 1000,
+      recoverAfter: 1500,
+    });
+    expect(resolveHistoryOptions({ flushInterval: '3000' } as unknown as JobHistoryOptions).recoverAfter).toBe(9000);
+    for (const [option, value] of [['retentionDays', '7d'], ['batchSize', '1e2'], ['flushInterval', '0.5'], ['keepPerName', ''], ['recoverAfter', '0x10']]) {
+      const call = () => resolveHistoryOptions({ [option]: value } as JobHistoryOptions);
+      expect(call).toThrow(JobsConfigurationError);
+      expect(call).toThrow(`"history.${option}" must be`);
+      expect(call).toThrow(`got ${JSON.stringify(value)}`);
+    }
   });
 });

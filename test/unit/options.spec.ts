@@ -100,7 +100,7 @@ describe('resolveJobsOptions: stalled-job recovery', () => {
     ['stalled.interval', { stalled: { interval: -1 } }],
     ['stalled.interval', { stalled: { interval: 2 ** 31 } }],
     ['stalled.maxCount', { stalled: { maxCount: -1 } }],
-    ['stalled.maxCount', { stalled: { maxCount: '1' } }],
+    ['stalled.maxCount', { stalled: { maxCount: '1.0' } }],
     ['queues.emails.stalled', { queues: { emails: { stalled: [] } } }],
     ['queues.emails.stalled.lockDuration', { queues: { emails: { stalled: { lockDuration: '2s' } } } }],
     ['queues.emails.stalled.interval', { queues: { emails: { stalled: { interval: 0 } } } }],
@@ -109,5 +109,60 @@ describe('resolveJobsOptions: stalled-job recovery', () => {
     const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
     expect(call).toThrow(JobsConfigurationError);
     expect(call).toThrow(`"${option}"`);
+  });
+});
+
+describe('resolveJobsOptions: integers given as numeric strings', () => {
+  it('takes a string of decimal digits, as process.env and ConfigService give them, as its number', () => {
+    const resolved = resolveJobsOptions({
+      connection,
+      queues: { reports: { concurrency: '4', globalConcurrency: ' 2 ', limiter: { max: '10', duration: '1000' }, stalled: { maxCount: '0' } } },
+      stalled: { lockDuration: '60000', interval: '15000' },
+      defaultJobOptions: { attempts: '5', timeout: '30000', backoff: { type: 'linear', delay: '500' }, removeOnComplete: '10', removeOnFail: { age: '3600', count: '20' } },
+      shutdownTimeout: '0',
+      maxPayloadBytes: '1048576',
+    } as unknown as JobsModuleOptions);
+    expect(resolved.queues.reports).toEqual({
+      concurrency: 4,
+      globalConcurrency: 2,
+      limiter: { max: 10, duration: 1000 },
+      stalled: { lockDuration: 60000, interval: 15000, maxCount: 0 },
+    });
+    expect(resolved.stalled).toEqual({ lockDuration: 60000, interval: 15000, maxCount: 1 });
+    expect(resolved.defaultJobOptions).toEqual({
+      attempts: 5,
+      timeout: 30000,
+      backoff: { type: 'linear', delay: 500 },
+      removeOnComplete: 10,
+      removeOnFail: { age: 3600, count: 20 },
+    });
+    expect(resolved).toMatchObject({ shutdownTimeout: 0, maxPayloadBytes: 1048576 });
+  });
+
+  it('takes a bare backoff delay as a string too', () => {
+    const resolved = resolveJobsOptions({ connection, defaultJobOptions: { backoff: '250' } } as unknown as JobsModuleOptions);
+    expect(resolved.defaultJobOptions.backoff).toEqual({ type: 'fixed', delay: 250 });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['queues.reports.concurrency', { queues: { reports: { concurrency: '4.5' } } }, '"4.5"'],
+    ['queues.reports.concurrency', { queues: { reports: { concurrency: '4 jobs' } } }, '"4 jobs"'],
+    ['queues.reports.concurrency', { queues: { reports: { concurrency: '' } } }, '""'],
+    ['queues.reports.concurrency', { queues: { reports: { concurrency: '0' } } }, '"0"'],
+    ['queues.reports.globalConcurrency', { queues: { reports: { globalConcurrency: '0x10' } } }, '"0x10"'],
+    ['queues.reports.limiter', { queues: { reports: { limiter: { max: '1e3', duration: '1000' } } } }, '"1e3"'],
+    ['stalled.lockDuration', { stalled: { lockDuration: '-1' } }, '"-1"'],
+    ['stalled.interval', { stalled: { interval: '+1000' } }, '"+1000"'],
+    ['defaultJobOptions.attempts', { defaultJobOptions: { attempts: '3.0' } }, '"3.0"'],
+    ['defaultJobOptions.timeout', { defaultJobOptions: { timeout: '99999999999999999999' } }, '"99999999999999999999"'],
+    ['defaultJobOptions.backoff', { defaultJobOptions: { backoff: { type: 'fixed', delay: '1.5' } } }, '"1.5"'],
+    ['defaultJobOptions.removeOnComplete', { defaultJobOptions: { removeOnComplete: 'ten' } }, '"ten"'],
+    ['shutdownTimeout', { shutdownTimeout: '10 s' }, '"10 s"'],
+    ['maxPayloadBytes', { maxPayloadBytes: '512kb' }, '"512kb"'],
+  ])('refuses "%s" given any other string, naming the option and the value', (option, override, value) => {
+    const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
+    expect(call).toThrow(JobsConfigurationError);
+    expect(call).toThrow(`"${option}"`);
+    expect(call).toThrow(value);
   });
 });

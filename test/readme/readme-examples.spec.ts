@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
+import { writeReadmeApp, type ReadmeApp } from './readme-app.js';
+import { readmeBlocksOf } from './readme-blocks.js';
+import { compileBlocks, type CompiledBlock } from './readme-compiler.js';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+const blocks = readmeBlocksOf(join(root, 'README.md'));
+const QUICK_START = 'Install and quick start in your app';
+
+describe('README examples', () => {
+  it('are checked against a dist/ built from the current lib/', () => {
+    expect(existsSync(join(root, 'dist/index.d.ts'))).toBe(true); // `npm test` builds first
+    const built = statSync(join(root, 'dist/index.js')).mtimeMs;
+    const newer = sources(join(root, 'lib')).filter((file) => statSync(file).mtimeMs > built);
+    expect(newer.map((file) => `${file.slice(root.length)} changed after the last build: run \`npm run build\``)).toEqual([]);
+  });
+
+  describe('compile as written', () => {
+    let compiled: Map<number, CompiledBlock>;
+    let global: string[];
+
+    beforeAll(() => {
+      const result = compileBlocks(root, blocks);
+      compiled = new Map(result.blocks.map((c) => [c.block.line, c]));
+      global = result.global;
+    }, 120_000);
+
+    it('with the repository compiler options', () => {
+      expect(global).toEqual([]);
+    });
+
+    const named = blocks.map((block) => ({ line: block.line, where: `${block.file ? `${block.file} ` : ''}(${block.section})${block.dom ? ' in the browser' : ''}` }));
+    it.each(named)('README.md:$line $where', ({ line }) => {
+      expect(compiled.get(line)!.errors).toEqual([]);
+    });
+  });
+
+  describe('the quick start, run as written', () => {
+    const prefix = uniquePrefix('readme');
+    let app: ReadmeApp | undefined;
+
+    afterAll(async () => {
+      app?.remove();
+      await deletePrefix(prefix);
+    });
+
+    it('queues the welcome mail once per user, runs it and shows its result', async () => {
+      const files = blocks.filter((block) => block.section === QUICK_START && block.file);
+      expect(files.map((block) => block.file)).toEqual(['app.module.ts', 'send-email.job.ts', 'mailer.ts', 'signup.service.ts', 'main.ts']);
+      app = writeReadmeApp(root, files, [join(root, 'test/readme/fixtures/quick-start.mjs')]);
+      const { stdout } = await run(process.execPath, ['quick-start.mjs'], {
+        cwd: app.dir,
+        env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)), PREFIX: prefix },
+        timeout: 30_000,
+      });
+      const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+      const handle = { id: 'welcome:42', name: 'email.send', queue: 'emails' };
+      expect(seen.first).toEqual(handle);
+      expect(seen.again).toEqual(handle);
+      expect(seen.result).toEqual({ messageId: expect.stringMatching(/^<[\w-]+@example\.com>$/) });
+      expect(seen.state).toBe('completed');
+      expect(seen.stored).toEqual(seen.result);
+      expect(seen.counts).toMatchObject({ completed: 1, failed: 0, prioritized: 0, active: 0 });
+    }, 40_000);
+  });
+});
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
