@@ -4,7 +4,6 @@ import type {
   JobEvent,
   JobFailedEvent,
   JobRetryingEvent,
-  JobStalledEvent,
 } from '../interfaces/job-event.interface.js';
 import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
@@ -12,9 +11,7 @@ import { redactEvent } from './redaction.js';
 
 export type ExecutionRow = Omit<JobExecution, 'id'>;
 
-type RowEvent = JobActiveEvent | JobCompletedEvent | JobRetryingEvent | JobFailedEvent | JobStalledEvent;
-
-export const STALLED_MESSAGE = 'The worker running this attempt stopped responding; the job went back to its queue.';
+type RowEvent = JobActiveEvent | JobCompletedEvent | JobRetryingEvent | JobFailedEvent;
 const MAX_LOG_LINE = 2_000;
 
 export const rowKey = (r: { queue: string; jobId: string; attempt: number }) => `${r.queue}\u0000${r.jobId}\u0000${r.attempt}`;
@@ -29,7 +26,8 @@ export interface RowSettings {
 
 /**
  * Turns lifecycle events into execution rows, one per attempt. The row of an attempt that runs here is kept until it
- * ends, so progress and log lines only change it in memory and the final write carries everything.
+ * ends, so progress and log lines only change it in memory and the final write carries everything. A stall writes no
+ * row: BullMQ runs the same attempt again, and the re-run writes it (the stall's report may come after the re-run ended).
  */
 export class ExecutionRows {
   private readonly open = new Map<string, ExecutionRow>();
@@ -52,8 +50,6 @@ export class ExecutionRows {
         if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines) row.logs.push(event.log.slice(0, MAX_LOG_LINE));
         return undefined;
       }
-      case 'stalled':
-        return this.stalled(event);
       case 'completed':
       case 'retrying':
       case 'failed':
@@ -82,18 +78,6 @@ export class ExecutionRows {
       row.errorMessage = event.error.message;
       row.errorStack = event.error.stack ?? null;
     }
-    return row;
-  }
-
-  /** BullMQ found the attempt's worker gone and put the job back: the attempt that was running ended without result. */
-  private stalled(event: JobStalledEvent): ExecutionRow | undefined {
-    if (!event.name || event.attempt === undefined) return undefined;
-    const key = rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt });
-    const row = this.open.get(key) ?? this.newRow(event, event.attempt, 'retrying', false);
-    this.open.delete(key);
-    row.status = 'retrying';
-    row.finishedAt = new Date(event.timestamp);
-    row.errorMessage = STALLED_MESSAGE;
     return row;
   }
 

@@ -143,10 +143,14 @@ export const jobEvents = {
     };
   },
 
-  /** The job was found stalled and put back; `job` is read after that, so its running attempt is `attemptsMade + 1`. */
+  /**
+   * The job was found stalled and put back; `job` is read after that: the stalled attempt is the one it runs again
+   * (`attemptsMade + 1`), unless that re-run has already ended.
+   */
   stalled(job: EventSource | undefined, subject: { jobId: string; queue: string }, scope: JobEventScope = 'local'): JobStalledEvent {
     if (!job) return { type: 'stalled', jobId: fromQueueId(subject.jobId), name: '', queue: subject.queue, timestamp: Date.now(), scope };
-    return { type: 'stalled', ...base(job, scope), attempt: job.attemptsMade + 1, maxAttempts: maxAttemptsOf(job), startedAt: startedAtOf(job) };
+    const rerunEnded = job.finishedOn !== undefined && job.finishedOn >= (job.processedOn ?? 0);
+    return { type: 'stalled', ...base(job, scope), attempt: job.attemptsMade + (rerunEnded ? 0 : 1), maxAttempts: maxAttemptsOf(job), startedAt: startedAtOf(job) };
   },
 
   /** Removed before it ever ran. */

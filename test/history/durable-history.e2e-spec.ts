@@ -110,7 +110,7 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
     }
   });
 
-  it('a stalled report that arrives after the re-run completed leaves the attempt completed', async () => {
+  it('a stall reported after the re-run completed leaves the attempt completed, with no row of its own', async () => {
     const prefix = uniquePrefix('stall');
     const worker = await historyApp(db, prefix, true);
     const other = await historyApp(db, prefix, false);

@@ -30,6 +30,7 @@ describe('any string as a job id', () => {
     expect(handle.id).toBe(key);
     await expect(t.jobs.waitUntilFinished(key, { timeout: 10_000 })).resolves.toEqual({ id: key });
     expect(await t.jobs.get(key)).toMatchObject({ id: key, state: 'completed', result: { id: key } });
+    await t.events.waitFor('completed', key);
     expect(t.events.of('completed', key)).toHaveLength(1);
     expect((await firstValueFrom(t.jobs.watch(key).pipe(toArray()))).map((e) => [e.type, e.jobId])).toEqual([['completed', key]]);
     // Adding under the same key again adds nothing.
