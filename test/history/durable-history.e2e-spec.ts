@@ -133,18 +133,27 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
     }
   });
 
-  it('writes the rows a SIGKILLed process held in memory, from the queue\'s event stream', async () => {
+  it.each([
+    ['while the database answers', false],
+    ['across a database outage, with one warning and one recovery line', true],
+  ])('writes the rows a SIGKILLed process held in memory, from the queue\'s event stream, %s', async (_, outage) => {
     const prefix = uniquePrefix('killed');
     await migrateQueues(prefix);
+    const logged: Array<[string, string]> = [];
+    const logger: LoggerService = {
+      log: (message: string) => void logged.push(['log', String(message)]),
+      warn: (message: string) => void logged.push(['warn', String(message)]),
+      error: (message: string) => void logged.push(['error', String(message)]),
+    };
     // This instance starts first, so it holds the stream lease when the worker dies.
-    const checker = await historyApp(db, prefix, false);
+    const checker = await historyApp(db, prefix, false, logger);
     const repairer = checker.get(HistoryRepairer);
     await waitUntil(() => repairer.leads('default'), 10_000, 'the stream lease');
     // One job under a key of the user's own, which BullMQ could not take as it is.
     const items = Array.from({ length: 30 }, (_, n) => ({
       name: 'durable.work',
       data: { n, failFirst: n % 5 === 0, failAlways: n === 29 },
-      options: n === 3 ? { jobId: 'order:3:refund' } : undefined,
+      options: n === 3 ? { jobId: `order:3:${prefix}` } : undefined,
     }));
     const child = spawn(process.execPath, ['test/history/fixtures/unflushed-worker.mjs'], {
       cwd: root,
@@ -162,6 +171,12 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
       await waitUntil(() => out.includes('DONE'), 30_000, 'every job to end in the worker');
       child.kill('SIGKILL');
       await once(child, 'exit');
+      if (outage) {
+        // The database goes away before the rows are checked, and comes back once a check has failed.
+        const restore = await db.cutOff();
+        await waitUntil(() => logged.some(([, m]) => m.startsWith('Job history recovery failed')), 20_000, 'a failed check');
+        await restore();
+      }
 
       const executions = checker.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
       const expectedRows = items.reduce((sum, i) => sum + (i.data.failFirst || i.data.failAlways ? 2 : 1), 0);
@@ -186,8 +201,13 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
         if (data.failFirst) expect(mine[0].errorMessage).toBe(`first attempt of ${data.n} fails`);
         if (data.failAlways) expect(last.errorMessage).toBe(`${data.n} always fails`);
       }
-      expect(handles[3].id).toBe('order:3:refund');
-      expect(rows.filter((r) => r.jobId === 'order:3:refund')).toHaveLength(1);
+      expect(handles[3].id).toBe(`order:3:${prefix}`);
+      if (outage) {
+        // One warning for the outage, one line when it is over: never one per retry.
+        expect(logged.filter(([, m]) => m.startsWith('Job history recovery failed'))).toHaveLength(1);
+        expect(logged.filter(([level, m]) => level === 'log' && m.startsWith('Job history recovery is running again'))).toHaveLength(1);
+      }
+      expect(rows.filter((r) => r.jobId === `order:3:${prefix}`)).toHaveLength(1);
       expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
       const scraped = await checker.get(JobsMetrics).metrics();
       expect(scraped).toContain(`jobs_history_recovered_rows_total ${expectedRows}`);
