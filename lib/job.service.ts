@@ -288,6 +288,7 @@ export class JobService {
 
   /** The job of a user's key (or of an id BullMQ made itself), in the given queue or any. */
   private async find(id: string, queue?: string): Promise<Job | undefined> {
+    if (typeof id !== 'string' || !id || id.length > 255) throw new InvalidJobOptionsError('id', `must be a job id (1 to 255 characters); got ${JSON.stringify(id)}.`);
     const names = queue ? [queue] : this.queues.names();
     for (const queueId of queueIdsOf(id)) {
       const found = await Promise.all(names.map((q) => Job.fromId(this.queues.get(q), queueId)));

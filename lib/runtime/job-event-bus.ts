@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Observable, Subject, takeUntil } from 'rxjs';
 import type { JobEvent, JobEventFilter, JobEventScope, JobEventType } from '../interfaces/job-event.interface.js';
+import { InvalidJobOptionsError } from '../jobs.errors.js';
 
 export interface JobEventSubscription extends JobEventFilter {
   event: JobEventType | '*';
@@ -57,6 +58,7 @@ export class JobEventBus implements OnModuleDestroy {
   /** Returns the function that unsubscribes. A cluster-scope subscription starts reading the queues' streams. */
   subscribe(filter: JobEventSubscription, fn: (event: JobEvent) => void): () => void {
     const scope = filter.scope ?? 'local';
+    if (scope !== 'local' && scope !== 'cluster') throw new InvalidJobOptionsError('scope', `must be 'local' or 'cluster'; got ${JSON.stringify(scope)}.`);
     const listener = { filter, fn };
     this.listeners[scope] = [...this.listeners[scope], listener];
     if (scope === 'local') this.counts.set(filter.event, (this.counts.get(filter.event) ?? 0) + 1);

@@ -99,6 +99,10 @@ describe('cluster events: a producer-only process sees jobs another process runs
     const again = await firstValueFrom(producer.jobs.watch(id).pipe(toArray()));
     expect(again).toEqual([expect.objectContaining({ type: 'completed', jobId: id, result: { doubled: 10, pid: worker.pid } })]);
     await expect(firstValueFrom(producer.jobs.watch('no-such-job'))).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(firstValueFrom(producer.jobs.watch(42 as never))).rejects.toMatchObject({ option: 'id' });
+    expect(() => producer.app.get(JobEventBus).subscribe({ event: '*', scope: 'everywhere' as never }, () => undefined)).toThrow(
+      `Job option "scope" must be 'local' or 'cluster'; got "everywhere".`,
+    );
   });
 
   it('waitUntilFinished resolves with the result, rejects on failure and on timeout', async () => {
