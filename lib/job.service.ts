@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Job, type FlowJob, type JobType, type Queue } from 'bullmq';
-import { filter, firstValueFrom, Observable, throwError, timeout } from 'rxjs';
-import { InvalidJobOptionsError, JobFailedError, JobNotFoundError, JobStateError, JobWaitTimeoutError } from './jobs.errors.js';
-import { FINAL_EVENT_TYPES, type JobEvent, type JobFailedEvent } from './interfaces/job-event.interface.js';
+import type { Observable } from 'rxjs';
+import { InvalidJobOptionsError, JobNotFoundError, JobStateError } from './jobs.errors.js';
+import type { JobEvent } from './interfaces/job-event.interface.js';
 import { describeJob } from './discovery/job-type.describer.js';
 import { JobRegistry } from './discovery/job-registry.js';
 import type { JobAddOptions } from './interfaces/job-options.interface.js';
@@ -19,8 +19,10 @@ import type {
 import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interface.js';
 import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
-import { jobEvents, queueErrorOf } from './runtime/job-events.js';
-import { fromQueueId, queueIdsOf } from './runtime/job-ids.js';
+import { jobEvents } from './runtime/job-events.js';
+import { fromQueueId } from './runtime/job-ids.js';
+import { findJob } from './runtime/job-lookup.js';
+import { JobWatcher } from './runtime/job-watcher.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
 import { JobEnqueuer } from './runtime/job-enqueuer.js';
 import { JobRequestBuilder } from './runtime/job-request.builder.js';
@@ -40,8 +42,6 @@ const STATE_TYPES: Record<NonNullable<JobListQuery['state']>, JobType[]> = {
 };
 const ALL_TYPES: JobType[] = ['active', 'wait', 'prioritized', 'delayed', 'waiting-children', 'completed', 'failed'];
 const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
-/** Node's timers hold at most 2^31 - 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Enqueue, inspect and control jobs. Injected anywhere once `JobsModule.forRoot` is imported. */
 @Injectable()
@@ -54,6 +54,7 @@ export class JobService {
     private readonly cancellation: JobCancellation,
     private readonly schedules: JobSchedules,
     private readonly registry: JobRegistry,
+    private readonly watcher: JobWatcher,
   ) {}
 
   /** Every registered job name, sorted, with its queue, defaults and payload schema. */
@@ -135,53 +136,15 @@ export class JobService {
    * the final event (`completed`, `failed`, `timeout`, `cancelled`); errors with `JobNotFoundError` for an unknown id.
    */
   watch(id: string, queue?: string): Observable<JobEvent> {
-    return new Observable<JobEvent>((subscriber) => {
-      let done = false;
-      // Events that arrive while the job's state is read wait for it: a finished job gives its end alone.
-      let held: JobEvent[] | undefined = [];
-      const next = (event: JobEvent) => {
-        if (done) return;
-        if (held) return void held.push(event);
-        subscriber.next(event);
-        if (FINAL_EVENT_TYPES.has(event.type)) (done = true), subscriber.complete();
-      };
-      const unsubscribe = this.bus.subscribe({ event: '*', scope: 'cluster', jobId: id, queue }, next);
-      // Read after the stream is being followed, so an end that happens in between is seen by one or the other.
-      this.bus
-        .startCluster()
-        .then(() => this.find(id, queue))
-        .then(async (found) => {
-          if (!found) throw new JobNotFoundError(id);
-          const state = await found.getState();
-          const waiting = held!;
-          held = undefined;
-          if (state !== 'completed' && state !== 'failed') return waiting.forEach(next);
-          // Read again once finished: the first read may predate the result.
-          const job = (await this.find(id, found.queueName)) ?? found;
-          next(state === 'completed' ? jobEvents.completed(job, job.returnvalue, 'cluster') : jobEvents.ended(job, queueErrorOf(job.failedReason, job.stacktrace?.at(-1)), true, 'cluster'));
-        })
-        .catch((err: unknown) => done || ((done = true), subscriber.error(err)));
-      return unsubscribe;
-    });
+    return this.watcher.watch(id, queue);
   }
 
   /**
    * Resolves with the job's result once it completes, wherever it runs; rejects with `JobFailedError` if it fails, times
    * out or is cancelled, and with `JobWaitTimeoutError` if it has not finished within `timeout` ms (default: no limit).
    */
-  async waitUntilFinished<T = unknown>(id: string, options: { timeout?: number; queue?: string } = {}): Promise<T> {
-    const { timeout: limit, queue } = options;
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_TIMER_MS)) {
-      throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_TIMER_MS}.`);
-    }
-    const final = this.watch(id, queue).pipe(
-      filter((event) => FINAL_EVENT_TYPES.has(event.type)),
-      limit === undefined ? (source) => source : timeout({ first: limit, with: () => throwError(() => new JobWaitTimeoutError(id, limit)) }),
-    );
-    const event = await firstValueFrom(final);
-    if (event.type === 'completed') return event.result as T;
-    const ended = event as JobFailedEvent;
-    throw new JobFailedError(id, ended.type, ended.error?.message ?? '');
+  waitUntilFinished<T = unknown>(id: string, options: { timeout?: number; queue?: string } = {}): Promise<T> {
+    return this.watcher.waitUntilFinished<T>(id, options);
   }
 
   /** Removes a job that has not started; tells a running one to abort, after which it ends as `cancelled`. */
@@ -286,16 +249,8 @@ export class JobService {
     return { name: node.name, queueName: request.job.queue, data: request.data, opts, children } as FlowJob;
   }
 
-  /** The job of a user's key (or of an id BullMQ made itself), in the given queue or any. */
-  private async find(id: string, queue?: string): Promise<Job | undefined> {
-    if (typeof id !== 'string' || !id || id.length > 255) throw new InvalidJobOptionsError('id', `must be a job id (1 to 255 characters); got ${JSON.stringify(id)}.`);
-    const names = queue ? [queue] : this.queues.names();
-    for (const queueId of queueIdsOf(id)) {
-      const found = await Promise.all(names.map((q) => Job.fromId(this.queues.get(q), queueId)));
-      const job = found.find((j): j is Job => !!j);
-      if (job) return job;
-    }
-    return undefined;
+  private find(id: string, queue?: string): Promise<Job | undefined> {
+    return findJob(this.queues, id, queue);
   }
 
   private async require(id: string, queue?: string): Promise<Job> {

@@ -19,6 +19,7 @@ import { JobEventBus } from './runtime/job-event-bus.js';
 import { JobRequestBuilder } from './runtime/job-request.builder.js';
 import { JobRunner } from './runtime/job-runner.js';
 import { QueueRegistry } from './runtime/queue-registry.js';
+import { JobWatcher } from './runtime/job-watcher.js';
 import { WorkerHost } from './runtime/worker-host.js';
 import { CronExplorer } from './scheduling/cron.explorer.js';
 import { CronRegistry } from './scheduling/cron.registry.js';
@@ -52,6 +53,7 @@ import { LocalCronRunner } from './scheduling/local-cron.runner.js';
     SchedulerRegistry,
     LocalCronRunner,
     JobsLifecycle,
+    JobWatcher,
     JobService,
     JobsHealthIndicator,
   ],

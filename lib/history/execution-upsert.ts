@@ -25,6 +25,15 @@ const FALSE = 'false';
  * (`preparePersistentValue`), so dates and JSON are stored exactly as TypeORM stores and reads them.
  */
 export async function upsertExecutions(executions: Repository<JobExecution>, rows: ExecutionRow[]): Promise<void> {
+  // SQLite takes at most 32,766 parameters in one statement (21 a row); PostgreSQL and MySQL 65,535.
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
+    await upsertChunk(executions, rows.slice(start, start + MAX_ROWS_PER_STATEMENT));
+  }
+}
+
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
+async function upsertChunk(executions: Repository<JobExecution>, rows: ExecutionRow[]): Promise<void> {
   const { driver } = executions.manager.connection;
   const metadata = executions.metadata;
   const columns = metadata.columns.filter((c) => !c.isGenerated && !c.generatedType);

@@ -11,15 +11,21 @@ import { upsertExecutions } from './execution-upsert.js';
 import { HistoryCursors, LeaseLostError } from './history-cursors.js';
 import { CURSOR_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
 import type { ResolvedHistoryOptions } from './history.options.js';
-import { isRecorded, recoveredRows, rowFromStreamOnly, type StoredAttempt, type StreamOutcome } from './recovered-rows.js';
+import { isRecorded, rankOf, recoveredRows, rowFromStreamOnly, type StoredAttempt, type StreamOutcome } from './recovered-rows.js';
 import { redactionKeys } from './redaction.js';
+import { within } from '../runtime/within.js';
 import { fromQueueId } from '../runtime/job-ids.js';
-import type { ExecutionRow } from './execution-rows.js';
+import { rowKey, type ExecutionRow } from './execution-rows.js';
 
 const LEASE_MS = 10_000;
 const TICK_MS = 1_000;
 const BATCH = 1_000;
 const SWEEP_PAGE = 500;
+const SHUTDOWN_WAIT_MS = 5_000;
+/** Jobs read from the queue between two renewals of the lease during one batch or sweep. */
+const LEASE_CHECK_EVERY = 100;
+/** The stream events the reader takes; the rest (progress, drained, …) say nothing of an attempt's end. */
+const STREAM_EVENTS = ['completed', 'failed', 'waiting', 'delayed', 'added', 'active', 'removed'];
 /**
  * Events held in memory per queue: past it the oldest are checked without waiting `recoverAfter`, and if history
  * cannot be written the reader stops and starts again from the stored position once it can (the stream keeps them).
@@ -47,7 +53,7 @@ export interface RepairStats {
  * Makes history independent of the process that ran an attempt. BullMQ writes every state change to the queue's event
  * stream in the same atomic step as the change; one instance per queue (a lease in the host database) reads that
  * stream `recoverAfter` ms behind, checks that every ended attempt has its row, writes the missing ones from the job
- * as the queue still keeps it, and stores how far it has read in the same transaction. The processes' own rows stay
+ * as the queue still keeps it, and then stores how far it has read. The processes' own rows stay
  * the normal path; this one only writes what a dead process left unwritten.
  */
 @Injectable()
@@ -94,7 +100,8 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.ticking;
+    // A check blocked on a backend that does not answer must not hold the application's close.
+    await within(this.ticking ?? Promise.resolve(), SHUTDOWN_WAIT_MS);
     await Promise.allSettled([...this.readers.values()].map((r) => this.stopReading(r, true)));
   }
 
@@ -118,6 +125,8 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async step(reader: QueueReader, all: boolean): Promise<void> {
+    // Past the cap the reader stops; it starts again from the stored position, which the stream still holds.
+    if (reader.overflow) await this.stopReading(reader, false);
     if (!reader.events) {
       const position = await this.cursors.acquire(reader.key);
       if (position === undefined) return;
@@ -126,14 +135,12 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       return this.stopReading(reader, false);
     }
     const before = Date.now() - (all ? 0 : this.options.recoverAfter);
-    while (reader.held.length && (reader.held[0].at <= before || reader.held.length >= MAX_HELD)) {
-      const batch = reader.held.slice(0, BATCH).filter((e) => e.at <= before || all || reader.held.length >= MAX_HELD);
-      if (!batch.length) break;
+    while (reader.held.length && reader.held[0].at <= before) {
+      const batch = reader.held.slice(0, BATCH).filter((e) => e.at <= before);
       try {
         await this.check(reader, batch);
       } catch (err) {
         if (err instanceof LeaseLostError) return this.stopReading(reader, false);
-        if (reader.held.length >= MAX_HELD) await this.stopReading(reader, false);
         throw err;
       }
       reader.held.splice(0, batch.length);
@@ -146,7 +153,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       const gap = await this.factory.trimmedSince(this.queues.get(reader.queue), position).catch(() => undefined);
       if (gap) {
         this.stats.gaps++;
-        const found = await this.sweep(reader.queue, gap.since ?? 0);
+        const found = await this.sweep(reader.queue, reader.key, gap.since ?? 0);
         this.logger.warn(
           `Job history: the event stream of queue "${reader.queue}" was trimmed past where it was last read (${gap.description}); ` +
             `${found} row(s) recovered from the finished jobs the queue still keeps; attempts of jobs it no longer keeps stay without a row.`,
@@ -158,17 +165,16 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     // The first time, from the stream's newest event (BullMQ's own `$` would skip what comes before its first read),
     // stored at once: an instance that takes over before this one checked anything starts there too, not at its own now.
     const from = position ?? (await this.factory.lastEventId(this.queues.get(reader.queue)));
-    if (position === null) await this.executions.manager.transaction((manager) => this.cursors.advance(manager, reader.key, from));
+    if (position === null) await this.cursors.advance(this.executions.manager, reader.key, from);
+    reader.position = from;
     const events = this.factory.queueEvents(reader.queue, from);
     events.on('error', () => undefined);
-    const hold = (jobId: string, id: string, outcome?: StreamOutcome) => reader.held.push({ id, jobId, outcome, at: Date.now() });
-    events.on('completed', ({ jobId, returnvalue }, id) => hold(jobId, id, { kind: 'completed', result: returnvalue }));
-    events.on('failed', ({ jobId, failedReason }, id) => hold(jobId, id, { kind: 'failed', reason: failedReason }));
-    // A job that ran and is waiting again: a retry, or a stall or shutdown that handed it back (then no attempt ended).
-    events.on('waiting', ({ jobId, prev }, id) => hold(jobId, id, prev === 'active' ? { kind: 'retried' } : undefined));
-    events.on('delayed', ({ jobId }, id) => hold(jobId, id, reader.added.delete(jobId) ? undefined : { kind: 'retried' }));
-    events.on('added', ({ jobId }, id) => (reader.added.add(jobId), hold(jobId, id)));
-    events.on('active', ({ jobId }, id) => (reader.added.delete(jobId), hold(jobId, id)));
+    for (const name of STREAM_EVENTS) {
+      (events as unknown as NodeJS.EventEmitter).on(name, (fields: Record<string, string>, id: string) => {
+        if (reader.held.length >= MAX_HELD) return void (reader.overflow = true);
+        if (!reader.overflow) reader.held.push({ id, jobId: fields.jobId, outcome: reader.outcomeOf(name, fields), at: Date.now() });
+      });
+    }
     reader.events = events;
     this.logger.log(`Job history: this instance checks the event stream of queue "${reader.queue}".`);
   }
@@ -177,13 +183,14 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     const events = reader.events;
     reader.events = undefined;
     reader.held = [];
+    reader.overflow = false;
     reader.added.clear();
     await events?.close().catch(() => undefined);
     if (release && events) await this.cursors.release(reader.key).catch(() => undefined);
   }
 
   /** After a gap: every finished job the queue still keeps, ended since `since`, checked against history. */
-  private async sweep(queue: string, since: number): Promise<number> {
+  private async sweep(queue: string, key: string, since: number): Promise<number> {
     let written = 0;
     for (const state of ['completed', 'failed'] as const) {
       for (let start = 0; ; start += SWEEP_PAGE) {
@@ -200,6 +207,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
         if (rows.length) await upsertExecutions(this.executions, rows);
         written += rows.length;
         if (jobs.length < SWEEP_PAGE || ended.length < jobs.length) break;
+        if ((await this.cursors.acquire(key)) === undefined) throw new LeaseLostError(key);
       }
     }
     this.stats.recovered += written;
@@ -211,9 +219,18 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     return recoveredRows(job, known, outcome, attempts, { redact: this.redact, maxLogLines: this.options.maxLogLines }, logs);
   }
 
-  /** One batch: which ended attempts lack their row, those rows, and the new position, in one transaction. */
-  private async check({ queue, key }: QueueReader, batch: StreamEvent[]): Promise<void> {
-    const relevant = batch.filter((e) => e.outcome);
+  /**
+   * One batch: which ended attempts lack their row, and those rows; then the new position. Rows are written before the
+   * position moves, so a batch cut short is checked again (and finds its rows written: writes are idempotent).
+   */
+  private async check(reader: QueueReader, batch: StreamEvent[]): Promise<void> {
+    const { queue, key } = reader;
+    const position = batch[batch.length - 1].id;
+    // Events committed after later ones (PostgreSQL assigns ids before commit) were passed over by the reader.
+    const read = new Set(batch.map((e) => e.id));
+    const missed = (await this.factory.eventsBetween(this.queues.get(queue), reader.position, position)).filter((e) => !read.has(e.id));
+    const all = missed.length ? [...batch, ...missed.map((e) => ({ id: e.id, jobId: e.fields.jobId, outcome: reader.outcomeOf(e.event, e.fields), at: Date.now() }))] : batch;
+    const relevant = all.filter((e) => e.outcome);
     const rows: ExecutionRow[] = [];
     let partial = 0;
     if (relevant.length) {
@@ -225,10 +242,12 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
         const key = `${event.jobId}\u0000${event.outcome!.kind}`;
         if (seen.has(key) || isRecorded(event.outcome!, attempts)) continue;
         seen.add(key);
+        // A long batch keeps the lease: another instance must not take the queue over half way.
+        if (seen.size % LEASE_CHECK_EVERY === 0 && (await this.cursors.acquire(reader.key)) === undefined) throw new LeaseLostError(reader.key);
         const job = await Job.fromId(this.queues.get(queue), event.jobId);
         if (!job) {
           const row = rowFromStreamOnly(event.jobId, queue, event.outcome!, attempts, event.at, { redact: this.redact, maxLogLines: this.options.maxLogLines });
-          if (row) (rows.push(row), partial++);
+          if (row) rows.push(row), partial++, attempts.push({ attempt: row.attempt, status: row.status, name: row.name });
           continue;
         }
         for (const row of await this.rowsOf(queue, job, event.outcome!, attempts)) {
@@ -237,11 +256,16 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
         }
       }
     }
-    const position = batch[batch.length - 1].id;
-    await this.executions.manager.transaction(async (manager) => {
-      if (rows.length) await upsertExecutions(manager.getRepository(JobExecution), rows);
-      await this.cursors.advance(manager, key, position);
-    });
+    // PostgreSQL refuses an upsert that touches one row twice: one row per attempt, the furthest.
+    const unique = new Map<string, ExecutionRow>();
+    for (const row of rows) {
+      const id = rowKey(row);
+      const kept = unique.get(id);
+      if (!kept || rankOf(row.status) > rankOf(kept.status)) unique.set(id, row);
+    }
+    if (unique.size) await upsertExecutions(this.executions, [...unique.values()]);
+    await this.cursors.advance(this.executions.manager, key, position);
+    reader.position = position;
     if (rows.length) {
       this.stats.recovered += rows.length;
       this.stats.partial += partial;
@@ -276,6 +300,35 @@ class QueueReader {
   /** Jobs seen added and not yet started: their `delayed` event is a delayed add, not a retry. */
   readonly added = new Set<string>();
   renewedAt = 0;
+  /** The stored position: the last event checked. */
+  position = '';
+  /** More events arrived than `MAX_HELD`; the reader starts again from `position`. */
+  overflow = false;
+
+  /** What an event of the stream says of an attempt's end, if anything. */
+  outcomeOf(event: string, fields: Record<string, string>): StreamOutcome | undefined {
+    const jobId = fields.jobId;
+    switch (event) {
+      case 'completed':
+        return { kind: 'completed', result: fields.returnvalue };
+      case 'failed':
+        return { kind: 'failed', reason: fields.failedReason };
+      // A job that ran and is waiting again: a retry, or a stall or shutdown that handed it back (then no attempt ended).
+      case 'waiting':
+        return fields.prev === 'active' ? { kind: 'retried' } : undefined;
+      case 'delayed':
+        return this.added.delete(jobId) ? undefined : { kind: 'retried' };
+      case 'added':
+        this.added.add(jobId);
+        return undefined;
+      case 'active':
+      case 'removed':
+        this.added.delete(jobId);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
 
   constructor(
     readonly queue: string,

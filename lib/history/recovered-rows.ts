@@ -36,7 +36,8 @@ export function isRecorded(outcome: StreamOutcome, stored: StoredAttempt[]): boo
   if (stored.some((r) => r.status === 'running')) return false;
   if (outcome.kind === 'completed') return stored.some((r) => r.status === 'completed');
   if (outcome.kind === 'failed') return stored.some((r) => r.status === 'failed' || r.status === 'timeout' || r.status === 'cancelled');
-  return last > 0;
+  // A retry does not say which attempt ended: the job is read to know (rows that exist are not written again).
+  return false;
 }
 
 const date = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : new Date(ms));

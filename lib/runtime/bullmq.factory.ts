@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FlowProducer, Processor, Queue, QueueEvents, QueueEventsProducer, Worker, WorkerOptions } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import { createQueueBackend, type QueueBackend, type StreamGap } from './queue-backend.js';
+import { createQueueBackend, type QueueBackend, type StreamEntry, type StreamGap } from './queue-backend.js';
 
 export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'name' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
 
@@ -63,6 +63,10 @@ export class BullMqFactory {
 
   lastEventId(queue: Queue): Promise<string> {
     return this.backend.lastEventId(queue);
+  }
+
+  eventsBetween(queue: Queue, after: string, upTo: string): Promise<StreamEntry[]> {
+    return this.backend.eventsBetween(queue, after, upTo);
   }
 
   /** Closes what the objects share; every object built here must be closed first. */

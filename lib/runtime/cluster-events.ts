@@ -6,6 +6,12 @@ import { JobEventBus } from './job-event-bus.js';
 import { jobEvents, queueErrorOf, type EventSource } from './job-events.js';
 import { fromQueueId } from './job-ids.js';
 import { QueueRegistry } from './queue-registry.js';
+import { within } from './within.js';
+
+const SHUTDOWN_WAIT_MS = 5_000;
+
+/** States a job is removed from before it ever ran. */
+const UNSTARTED = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'paused']);
 
 /** Job names remembered for events whose job the queue has already removed. */
 const NAMES_KEPT = 10_000;
@@ -52,7 +58,7 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private readonly added = new Set<string>();
   private readonly stalled = new Set<string>();
   /** Queues whose stream or jobs cannot be read now. */
-  private readonly failed = new Set<string>();
+  private readonly unreadable = new Set<string>();
 
   constructor(
     private readonly factory: BullMqFactory,
@@ -78,14 +84,26 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
 
   private async startReading(): Promise<QueueEvents[]> {
     await this.boot;
+    if (this.closed) return [];
     await this.queues.ready();
-    return Promise.all(this.queues.names().map((name) => this.read(name)));
+    const started = await Promise.allSettled(this.queues.names().map((name) => this.read(name)));
+    const readers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // All or none: a later start must not read a queue twice.
+    if (failure || this.closed) {
+      await Promise.allSettled(readers.map((r) => r.close()));
+      if (failure) throw failure.reason;
+      return [];
+    }
+    return readers;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
-    const readers = await this.readers?.catch(() => []);
-    await Promise.allSettled((readers ?? []).map((r) => r.close()));
+    // A start still waiting for bootstrap (which failed, if shutdown comes first) ends now.
+    this.booted();
+    const readers: Promise<QueueEvents[]> = this.readers?.catch(() => []) ?? Promise.resolve([]);
+    if (await within(readers, SHUTDOWN_WAIT_MS)) await Promise.allSettled((await readers).map((r) => r.close()));
   }
 
   private async read(queue: string): Promise<QueueEvents> {
@@ -94,11 +112,23 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
     events.on('error', (err: Error) => this.failing(queue, err));
     const on = (name: string, fn: (args: StreamArgs) => Promise<JobEvent | undefined> | JobEvent | undefined) =>
       (events as unknown as NodeJS.EventEmitter).on(name, (args: StreamArgs) => this.enqueue(queue, () => fn(args)));
-    on('added', (a) => (this.added.add(a.jobId), this.starts.set(a.jobId, 0), this.made(queue, a.jobId, (job) => jobEvents.enqueued('enqueued', job, 'cluster'))));
+    on('added', (a) => {
+      this.added.add(a.jobId);
+      this.starts.set(a.jobId, 0);
+      if (a.name) this.remember(a.jobId, a.name);
+      return this.made(queue, a.jobId, (job) => jobEvents.enqueued('enqueued', job, 'cluster'));
+    });
+    // Removed before it ran (a cancel, a drain): the job's end; removals of finished jobs are retention, not ends.
+    on('removed', (a) => {
+      this.added.delete(a.jobId);
+      this.starts.delete(a.jobId);
+      if (!UNSTARTED.has(a.prev)) return undefined;
+      return jobEvents.endedFromStream({ id: a.jobId, name: this.names.get(a.jobId) ?? '', queue }, 'removed');
+    });
     on('active', (a) => (this.added.delete(a.jobId), this.made(queue, a.jobId, (job) => this.active(job))));
     on('progress', (a) => this.progress(queue, a.jobId, a.data as unknown as number | object));
     on('completed', (a) => this.completed(queue, a.jobId, a.returnvalue));
-    on('failed', (a) => this.made(queue, a.jobId, (job) => this.ended(job, job, a.failedReason, true)));
+    on('failed', (a) => this.failed(queue, a.jobId, a.failedReason));
     on('delayed', (a) => (this.added.delete(a.jobId) ? undefined : this.retried(queue, a.jobId, Number(a.delay))));
     on('waiting', (a) => (a.prev === 'active' ? this.retried(queue, a.jobId, Date.now()) : undefined));
     // Marked at once, not in order: the `waiting` just before it in the same step must not read as a retry.
@@ -117,7 +147,7 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
     const next = (this.chains.get(queue) ?? Promise.resolve())
       .then(make)
       .then((event) => {
-        if (this.failed.delete(queue)) this.logger.log(`Cluster events of queue "${queue}" are read again.`);
+        if (this.unreadable.delete(queue)) this.logger.log(`Cluster events of queue "${queue}" are read again.`);
         if (event) this.bus.publish(event);
       })
       .catch((err: Error) => this.failing(queue, err));
@@ -126,8 +156,8 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
 
   /** A connection loss is told once per queue, and its end once, however many reads fail in between. */
   private failing(queue: string, err: Error): void {
-    if (this.failed.has(queue)) return;
-    this.failed.add(queue);
+    if (this.unreadable.has(queue)) return;
+    this.unreadable.add(queue);
     this.logger.warn(`Cluster events of queue "${queue}" cannot be read (${err.message}); events of jobs may be missed until they can.`);
   }
 
@@ -160,17 +190,21 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private async progress(queue: string, jobId: string, progress: number | object): Promise<JobEvent | undefined> {
     const name = this.names.get(jobId) ?? (await this.job(queue, jobId))?.name;
     if (name === undefined) return undefined;
-    return jobEvents.progress({ id: jobId, name, queue }, progress, this.starts.get(jobId), 'cluster');
+    return jobEvents.progress({ id: fromQueueId(jobId), name, queue }, progress, this.starts.get(jobId), 'cluster');
   }
 
+  // A job removed already (`removeOnComplete`, `removeOnFail`) still ends: with what the stream said.
   private async completed(queue: string, jobId: string, result: unknown): Promise<JobEvent | undefined> {
     this.starts.delete(jobId);
     const job = await this.job(queue, jobId);
-    if (job) return jobEvents.completed(job, result, 'cluster');
-    const name = this.names.get(jobId);
-    if (name === undefined) return undefined;
-    // Removed already (`removeOnComplete`): what the stream said is all there is.
-    return { type: 'completed', jobId: fromQueueId(jobId), name, queue, timestamp: Date.now(), scope: 'cluster', result, attempt: 0, maxAttempts: 0, finishedAt: Date.now() };
+    return job ? jobEvents.completed(job, result, 'cluster') : jobEvents.endedFromStream({ id: jobId, name: this.names.get(jobId) ?? '', queue }, { result });
+  }
+
+  private async failed(queue: string, jobId: string, reason: string | undefined): Promise<JobEvent | undefined> {
+    const job = await this.job(queue, jobId);
+    if (job) return this.ended(job, job, reason, true);
+    this.starts.delete(jobId);
+    return jobEvents.endedFromStream({ id: jobId, name: this.names.get(jobId) ?? '', queue }, { reason });
   }
 
   /** `source` is the job, or the job with the attempt count this reader saw. */

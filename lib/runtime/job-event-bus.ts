@@ -62,6 +62,8 @@ export class JobEventBus implements OnModuleDestroy {
     const listener = { filter, fn };
     this.listeners[scope] = [...this.listeners[scope], listener];
     if (scope === 'local') this.counts.set(filter.event, (this.counts.get(filter.event) ?? 0) + 1);
+    // A listener that cannot start reading is told by `startCluster()`'s own callers (watch, the gateway); the
+    // reader logs why.
     else this.startCluster().catch(() => undefined);
     return () => {
       if (!this.listeners[scope].includes(listener)) return;
@@ -73,10 +75,15 @@ export class JobEventBus implements OnModuleDestroy {
     };
   }
 
-  /** Resolves once cluster events from now on will be heard. */
+  /** Resolves once cluster events from now on will be heard; rejects if the queues' streams cannot be read. */
   startCluster(): Promise<unknown> {
     if (!this.cluster) return Promise.reject(new Error('Cluster events are not available in this module.'));
-    return this.cluster.start().catch(() => undefined);
+    return this.cluster.start();
+  }
+
+  /** Completes when the application closes, for streams built on the bus by hand. */
+  get closed(): Observable<void> {
+    return this.closing.asObservable();
   }
 
   /** The stream as an Observable, for consumers such as Server-Sent Events; it completes when the app closes. */

@@ -157,4 +157,16 @@ export const jobEvents = {
   cancelledBeforeStart(job: EventSource): JobFailedEvent {
     return { type: 'cancelled', ...base(job, 'local'), attempt: 0, maxAttempts: maxAttemptsOf(job), finishedAt: Date.now() };
   },
+
+  /**
+   * The end of a job the queue no longer keeps, from what its event stream said: a result, a reason, or a removal before
+   * it ran. Attempt counts are unknown (0).
+   */
+  endedFromStream(subject: EventSubject, end: { result: unknown } | { reason: string | undefined } | 'removed'): JobCompletedEvent | JobFailedEvent {
+    const fields = { jobId: fromQueueId(subject.id), name: subject.name, queue: subject.queue, timestamp: Date.now(), scope: 'cluster' as const, attempt: 0, maxAttempts: 0, finishedAt: Date.now() };
+    if (end === 'removed') return { type: 'cancelled', ...fields };
+    if ('result' in end) return { type: 'completed', ...fields, result: end.result };
+    const error = queueErrorOf(end.reason, undefined);
+    return { type: endTypeOf(error.name), ...fields, error };
+  },
 };

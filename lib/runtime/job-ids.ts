@@ -6,7 +6,8 @@
  */
 const ESCAPE = '~';
 
-const acceptedByBullMq = (key: string) => !key.includes(':') && !/^\d+$/.test(key);
+/** BullMQ's own test refuses what `parseInt` reads back whole (`-1` too); plain digits are mapped as well (`007`). */
+const acceptedByBullMq = (key: string) => !key.includes(':') && !/^\d+$/.test(key) && String(parseInt(key, 10)) !== key;
 
 /** The id BullMQ stores for a user's key. */
 export function toQueueId(key: string): string {

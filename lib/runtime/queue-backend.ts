@@ -20,6 +20,19 @@ export interface QueueBackend {
   trimmedSince(queue: Queue, position: string): Promise<StreamGap | undefined>;
   /** Id of the newest event in the queue's stream, so that reading can start exactly there (BullMQ's `$` is "whenever the read starts"). */
   lastEventId(queue: Queue): Promise<string>;
+  /**
+   * The queue's events with ids after `after` and up to `upTo`, where a reader can have passed some over: on PostgreSQL
+   * an event's id is taken before its transaction commits, so one committed after a later id was read is behind the
+   * reader. Redis stream ids are given in the order entries are written: nothing is passed over, and this is empty.
+   */
+  eventsBetween(queue: Queue, after: string, upTo: string): Promise<StreamEntry[]>;
+}
+
+/** One event of a queue's stream, as `QueueEvents` gives it. */
+export interface StreamEntry {
+  id: string;
+  event: string;
+  fields: Record<string, string>;
 }
 
 export interface StreamGap {
@@ -79,6 +92,9 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
       const [newest] = (await client.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
       return newest?.[0] ?? '0-0';
     },
+    async eventsBetween() {
+      return [];
+    },
   };
 }
 
@@ -109,6 +125,17 @@ function postgresBackend({ postgres, schema, migrate }: PostgresConnection): Que
       // Ids come from one sequence across queues, so every later event of this queue has a larger id than any now.
       const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(`SELECT coalesce(max(id), 0)::text AS last FROM event WHERE queue = $1`, [queue.name]);
       return rows[0]?.last ?? '0';
+    },
+    async eventsBetween(queue, after, upTo) {
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(
+        `SELECT id::text AS id, event, data FROM event WHERE queue = $1 AND id > $2::bigint AND id <= $3::bigint ORDER BY id`,
+        [queue.name, after || '0', upTo],
+      );
+      return rows.map((row) => {
+        const data = (row.data ?? {}) as unknown as Record<string, unknown>;
+        const fields = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+        return { id: row.id!, event: row.event!, fields };
+      });
     },
   };
 }

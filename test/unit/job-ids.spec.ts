@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { fromQueueId, fromSchedulerKey, queueIdsOf, toQueueId } from '../../lib/runtime/job-ids.js';
 
 describe('job ids', () => {
-  it.each(['welcome:42', '42', 'order:9:refund', '~', '~.', '~~:', ':', 'über:😀 ~.~ :', '~x', 'a'.repeat(255), '0', '007'])(
+  it.each(['welcome:42', '42', '-1', '-42', 'order:9:refund', '~', '~.', '~~:', ':', 'über:😀 ~.~ :', '~x', 'a'.repeat(255), '0', '007'])(
     'maps %j to an id BullMQ takes and back',
     (key) => {
       const id = toQueueId(key);
       expect(id).not.toContain(':');
-      expect(/^\d+$/.test(id)).toBe(false);
+      expect(/^\d+$/.test(id) || String(parseInt(id, 10)) === id).toBe(false);
       expect(fromQueueId(id)).toBe(key);
     },
   );
