@@ -29,6 +29,7 @@ export interface ResolvedJobsOptions {
   workers: boolean | string[];
   shutdownTimeout: number;
   maxPayloadBytes: number;
+  eventStreamLength: number;
 }
 
 /** A queue's options with the module-wide `stalled` settings merged under its own. */
@@ -44,6 +45,8 @@ export const DEFAULT_JOB_OPTIONS = {
 };
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+/** BullMQ's own default: events kept per queue's stream. */
+export const DEFAULT_EVENT_STREAM_LENGTH = 10_000;
 /** BullMQ's own defaults, stated here so the resolved options are complete. */
 export const DEFAULT_STALLED_OPTIONS: Readonly<Required<StalledJobOptions>> = {
   lockDuration: 30_000,
@@ -182,6 +185,8 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   if (!Number.isInteger(shutdownTimeout) || shutdownTimeout < 0) fail('shutdownTimeout', 'a non-negative integer (ms)', shutdownTimeout);
   const maxPayloadBytes = integerOption(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   if (!isPositiveInt(maxPayloadBytes)) fail('maxPayloadBytes', 'a positive integer', maxPayloadBytes);
+  const eventStreamLength = integerOption(options.eventStreamLength ?? DEFAULT_EVENT_STREAM_LENGTH);
+  if (!isPositiveInt(eventStreamLength)) fail('eventStreamLength', 'a positive integer', eventStreamLength);
 
   return {
     connection,
@@ -192,5 +197,6 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     workers,
     shutdownTimeout,
     maxPayloadBytes,
+    eventStreamLength,
   };
 }

@@ -83,6 +83,11 @@ export interface JobsModuleOptions {
   shutdownTimeout?: number;
   /** Largest payload, as JSON bytes, that `add` accepts. */
   maxPayloadBytes?: number;
+  /**
+   * Events each queue's event stream keeps (BullMQ's `streams.events.maxLen`; default 10,000, about 2,000 jobs). Cluster
+   * events and history recovery read this stream: a longer one covers a longer outage of every instance that reads it.
+   */
+  eventStreamLength?: number;
   /** How soon a dead instance's jobs run elsewhere, for every queue; a queue's own `stalled` wins field by field. */
   stalled?: StalledJobOptions;
 }

@@ -14,9 +14,11 @@ export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'na
 export class BullMqFactory {
   private readonly logger = new Logger('JobsModule');
   private readonly backend: QueueBackend;
+  private readonly streams: { events: { maxLen: number } };
 
   constructor(@Inject(JOBS_OPTIONS) options: ResolvedJobsOptions) {
     this.backend = createQueueBackend(options.connection, options.prefix);
+    this.streams = { events: { maxLen: options.eventStreamLength } };
   }
 
   get location(): string {
@@ -29,7 +31,8 @@ export class BullMqFactory {
 
   // The classes are typed for the backend they are bound to; the module uses them through BullMQ's default types.
   queue(name: string): Queue {
-    return this.logErrors(new this.backend.classes.Queue(name, this.backend.base) as unknown as Queue, `Queue "${name}"`);
+    const queue = new this.backend.classes.Queue(name, { ...this.backend.base, streams: this.streams }) as unknown as Queue;
+    return this.logErrors(queue, `Queue "${name}"`);
   }
 
   worker(name: string, processor: Processor, settings: WorkerSettings): Worker {

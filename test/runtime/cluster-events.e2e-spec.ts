@@ -7,6 +7,7 @@ import { JobEventBus, JobFailedError, JobNotFoundError, JobProcessor, JobWaitTim
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { migrateQueues, queueConnection, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
+import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -60,6 +61,15 @@ describe('cluster events: a producer-only process sees jobs another process runs
       await once(worker, 'exit');
     }
     await producer?.close();
+  });
+
+  it('keeps the event stream as long as configured', async () => {
+    const app = await createJobsApp([Work], { prefix, workers: false, eventStreamLength: 50_000 }, { cleanup: false });
+    try {
+      expect((await app.app.get(QueueRegistry).get('default').getMeta()).maxLenEvents).toBe(50_000);
+    } finally {
+      await app.close();
+    }
   });
 
   it('hears active, progress and completed of a job run elsewhere, with the result, in order', async () => {

@@ -23,6 +23,7 @@ describe('resolveJobsOptions', () => {
       workers: true,
       shutdownTimeout: 10000,
       maxPayloadBytes: 524288,
+      eventStreamLength: 10000,
     });
   });
 
@@ -53,6 +54,7 @@ describe('resolveJobsOptions', () => {
     ['workers', { workers: 'yes' }],
     ['shutdownTimeout', { shutdownTimeout: -1 }],
     ['maxPayloadBytes', { maxPayloadBytes: 0 }],
+    ['eventStreamLength', { eventStreamLength: 0 }],
   ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, override) => {
     const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
     expect(call).toThrow(JobsConfigurationError);
