@@ -203,9 +203,11 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
       }
       expect(handles[3].id).toBe(`order:3:${prefix}`);
       if (outage) {
-        // One warning for the outage, one line when it is over: never one per retry.
+        // One warning for the outage, one line when it is over (written once the whole check has run): never one per retry.
+        const recoveryLines = () => logged.filter(([level, m]) => level === 'log' && m.startsWith('Job history recovery is running again'));
+        await waitUntil(() => recoveryLines().length, 10_000, 'the recovery line');
         expect(logged.filter(([, m]) => m.startsWith('Job history recovery failed'))).toHaveLength(1);
-        expect(logged.filter(([level, m]) => level === 'log' && m.startsWith('Job history recovery is running again'))).toHaveLength(1);
+        expect(recoveryLines()).toHaveLength(1);
       }
       expect(rows.filter((r) => r.jobId === `order:3:${prefix}`)).toHaveLength(1);
       expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
