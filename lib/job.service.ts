@@ -21,7 +21,7 @@ import { JobCancellation } from './runtime/job-cancellation.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
 import { jobEvents } from './runtime/job-events.js';
 import { fromQueueId } from './runtime/job-ids.js';
-import { findJob } from './runtime/job-lookup.js';
+import { findJob, readJob } from './runtime/job-lookup.js';
 import { JobWatcher } from './runtime/job-watcher.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
 import { JobEnqueuer } from './runtime/job-enqueuer.js';
@@ -107,13 +107,8 @@ export class JobService {
   }
 
   async get(id: string, queue?: string): Promise<JobInfo | null> {
-    const found = await this.find(id, queue);
-    if (!found) return null;
-    const state = await found.getState();
-    // The job was read before its state: one that finished in between is read again, so its result matches its state.
-    const settled = (state === 'completed' || state === 'failed') && !found.finishedOn;
-    const job = settled ? ((await this.find(id, found.queueName)) ?? found) : found;
-    return toJobInfo(job, state);
+    const read = await readJob(this.queues, id, queue);
+    return read ? toJobInfo(read.job, read.state) : null;
   }
 
   /** Newest first. Without `queue`, lists across all queues. */

@@ -10,8 +10,8 @@ export class LeaseLostError extends Error {
 
 /**
  * Per queue, one instance at a time checks the event stream against history: it holds a lease in the host database and
- * advances the stream position in the same transaction as the rows it writes, so a row is written once and no event
- * is skipped whichever instance dies.
+ * advances the stream position once the rows of what it checked are written, so no event is skipped whichever instance
+ * dies (a batch checked again finds its rows written).
  */
 export class HistoryCursors {
   constructor(
@@ -35,7 +35,7 @@ export class HistoryCursors {
     return row?.owner === this.owner ? row.position : undefined;
   }
 
-  /** Stores the position with the batch's rows, and renews the lease; throws `LeaseLostError` if it is not held. */
+  /** Stores the position and renews the lease; throws `LeaseLostError` if it is not held. */
   async advance(manager: EntityManager, queue: string, position: string): Promise<void> {
     const result = await manager
       .createQueryBuilder()

@@ -14,6 +14,7 @@ import type { ResolvedHistoryOptions } from './history.options.js';
 import { isRecorded, rankOf, recoveredRows, rowFromStreamOnly, type StoredAttempt, type StreamOutcome } from './recovered-rows.js';
 import { redactionKeys } from './redaction.js';
 import { within } from '../runtime/within.js';
+import { FaultLog } from '../runtime/fault-log.js';
 import { fromQueueId } from '../runtime/job-ids.js';
 import { rowKey, type ExecutionRow } from './execution-rows.js';
 
@@ -65,7 +66,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
   private readonly readers = new Map<string, QueueReader>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
-  private failures = 0;
+  private readonly fault = new FaultLog(this.logger, 'Job history recovery');
   readonly stats: RepairStats = { recovered: 0, partial: 0, gaps: 0 };
 
   constructor(
@@ -109,7 +110,7 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     this.timer = setTimeout(() => {
       this.ticking = this.tick(false).finally(() => {
         this.ticking = undefined;
-        if (this.timer) this.schedule(this.failures ? Math.min(30_000, TICK_MS * 2 ** this.failures) : TICK_MS);
+        if (this.timer) this.schedule(this.fault.count ? Math.min(30_000, TICK_MS * 2 ** this.fault.count) : TICK_MS);
       });
     }, delay);
   }
@@ -117,10 +118,9 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
   private async tick(all: boolean): Promise<void> {
     try {
       for (const reader of this.readers.values()) await this.step(reader, all);
-      if (this.failures) this.logger.log(`Job history recovery is running again after ${this.failures} failed attempt(s).`);
-      this.failures = 0;
+      this.fault.succeeded();
     } catch (err) {
-      if (this.failures++ === 0) this.logger.warn(`Job history recovery failed (${(err as Error).message}); retrying with backoff.`);
+      this.fault.failed(err as Error);
     }
   }
 

@@ -6,6 +6,7 @@ import { JobEventBus } from './job-event-bus.js';
 import { jobEvents, queueErrorOf, type EventSource } from './job-events.js';
 import { fromQueueId } from './job-ids.js';
 import { QueueRegistry } from './queue-registry.js';
+import { FaultLog } from './fault-log.js';
 import { within } from './within.js';
 
 const SHUTDOWN_WAIT_MS = 5_000;
@@ -58,7 +59,7 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private readonly added = new Set<string>();
   private readonly stalled = new Set<string>();
   /** Queues whose stream or jobs cannot be read now. */
-  private readonly unreadable = new Set<string>();
+  private readonly faults = new Map<string, FaultLog>();
 
   constructor(
     private readonly factory: BullMqFactory,
@@ -109,7 +110,7 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private async read(queue: string): Promise<QueueEvents> {
     const from = await this.factory.lastEventId(this.queues.get(queue));
     const events = this.factory.queueEvents(queue, from);
-    events.on('error', (err: Error) => this.failing(queue, err));
+    events.on('error', (err: Error) => this.faultOf(queue).failed(err));
     const on = (name: string, fn: (args: StreamArgs) => Promise<JobEvent | undefined> | JobEvent | undefined) =>
       (events as unknown as NodeJS.EventEmitter).on(name, (args: StreamArgs) => this.enqueue(queue, () => fn(args)));
     on('added', (a) => {
@@ -147,18 +148,18 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
     const next = (this.chains.get(queue) ?? Promise.resolve())
       .then(make)
       .then((event) => {
-        if (this.unreadable.delete(queue)) this.logger.log(`Cluster events of queue "${queue}" are read again.`);
+        this.faultOf(queue).succeeded();
         if (event) this.bus.publish(event);
       })
-      .catch((err: Error) => this.failing(queue, err));
+      .catch((err: Error) => this.faultOf(queue).failed(err));
     this.chains.set(queue, next);
   }
 
   /** A connection loss is told once per queue, and its end once, however many reads fail in between. */
-  private failing(queue: string, err: Error): void {
-    if (this.unreadable.has(queue)) return;
-    this.unreadable.add(queue);
-    this.logger.warn(`Cluster events of queue "${queue}" cannot be read (${err.message}); events of jobs may be missed until they can.`);
+  private faultOf(queue: string): FaultLog {
+    let fault = this.faults.get(queue);
+    if (!fault) this.faults.set(queue, (fault = new FaultLog(this.logger, `Reading the cluster events of queue "${queue}"`)));
+    return fault;
   }
 
   private async job(queue: string, jobId: string): Promise<Job | undefined> {

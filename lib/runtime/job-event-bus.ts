@@ -81,10 +81,6 @@ export class JobEventBus implements OnModuleDestroy {
     return this.cluster.start();
   }
 
-  /** Completes when the application closes, for streams built on the bus by hand. */
-  get closed(): Observable<void> {
-    return this.closing.asObservable();
-  }
 
   /** The stream as an Observable, for consumers such as Server-Sent Events; it completes when the app closes. */
   observe(filter: JobEventSubscription = { event: '*' }): Observable<JobEvent> {

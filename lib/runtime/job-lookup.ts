@@ -1,4 +1,4 @@
-import { Job } from 'bullmq';
+import { Job, type JobState } from 'bullmq';
 import { InvalidJobOptionsError } from '../jobs.errors.js';
 import { queueIdsOf } from './job-ids.js';
 import type { QueueRegistry } from './queue-registry.js';
@@ -13,4 +13,16 @@ export async function findJob(queues: QueueRegistry, id: string, queue?: string)
     if (job) return job;
   }
   return undefined;
+}
+
+/**
+ * The job with its state. It is read before its state, so one that finished in between is read again: its result
+ * (or reason) then matches its state.
+ */
+export async function readJob(queues: QueueRegistry, id: string, queue?: string): Promise<{ job: Job; state: JobState | 'unknown' } | undefined> {
+  const found = await findJob(queues, id, queue);
+  if (!found) return undefined;
+  const state = await found.getState();
+  const settled = (state === 'completed' || state === 'failed') && !found.finishedOn;
+  return { job: settled ? ((await findJob(queues, id, found.queueName)) ?? found) : found, state };
 }

@@ -4,7 +4,7 @@ import { FINAL_EVENT_TYPES, type JobEvent, type JobFailedEvent } from '../interf
 import { InvalidJobOptionsError, JobFailedError, JobNotFoundError, JobWaitTimeoutError } from '../jobs.errors.js';
 import { JobEventBus } from './job-event-bus.js';
 import { jobEvents, queueErrorOf } from './job-events.js';
-import { findJob } from './job-lookup.js';
+import { readJob } from './job-lookup.js';
 import { QueueRegistry } from './queue-registry.js';
 
 /** How often `watch` reads a job's state, in case its final event is never read. */
@@ -57,12 +57,10 @@ export class JobWatcher {
 
   /** The final event of a job that has finished, from the job as the queue keeps it; undefined while it has not. */
   private async finalEventOf(id: string, queue?: string): Promise<JobEvent | undefined> {
-    const found = await findJob(this.queues, id, queue);
-    if (!found) throw new JobNotFoundError(id);
-    const state = await found.getState();
+    const read = await readJob(this.queues, id, queue);
+    if (!read) throw new JobNotFoundError(id);
+    const { job, state } = read;
     if (state !== 'completed' && state !== 'failed') return undefined;
-    // Read again once finished: the first read may predate the result.
-    const job = (await findJob(this.queues, id, found.queueName)) ?? found;
     return state === 'completed'
       ? jobEvents.completed(job, job.returnvalue, 'cluster')
       : jobEvents.ended(job, queueErrorOf(job.failedReason, job.stacktrace?.at(-1)), true, 'cluster');
