@@ -263,14 +263,15 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       const kept = unique.get(id);
       if (!kept || rankOf(row.status) > rankOf(kept.status)) unique.set(id, row);
     }
-    if (unique.size) await upsertExecutions(this.executions, [...unique.values()]);
+    if (unique.size) {
+      await upsertExecutions(this.executions, [...unique.values()]);
+      // Counted once written, whatever happens to the position next.
+      this.stats.recovered += unique.size;
+      this.stats.partial += partial;
+      this.logger.warn(`Job history: recovered ${unique.size} row(s) of queue "${queue}" that the process running them did not write${partial ? ` (${partial} with the stream's result only: the queue had removed the job)` : ''}.`);
+    }
     await this.cursors.advance(this.executions.manager, key, position);
     reader.position = position;
-    if (rows.length) {
-      this.stats.recovered += rows.length;
-      this.stats.partial += partial;
-      this.logger.warn(`Job history: recovered ${rows.length} row(s) of queue "${queue}" that the process running them did not write${partial ? ` (${partial} with the stream's result only: the queue had removed the job)` : ''}.`);
-    }
   }
 
   /** The rows history holds of these jobs, by BullMQ id (history itself holds the users' keys). */

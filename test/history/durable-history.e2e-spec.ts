@@ -231,6 +231,7 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
         expect(recoveryLines()).toHaveLength(1);
       }
       expect(rows.filter((r) => r.jobId === `order:3:${prefix}`)).toHaveLength(1);
+      await waitUntil(() => repairer.stats.recovered >= expectedRows, 5_000, 'the recovered rows counted');
       expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
       const scraped = await checker.get(JobsMetrics).metrics();
       expect(scraped).toContain(`jobs_history_recovered_rows_total ${expectedRows}`);
