@@ -1,3 +1,5 @@
+// The entry point `nestjs-jobs`: what every application uses. It loads no extra's code (TypeORM, Swagger, Bull Board,
+// ws): those load when `forRoot` turns them on. History's entities, migrations and services are `nestjs-jobs/history`.
 export { JobsModule } from './jobs.module.js';
 export type { JobsModuleExtras } from './jobs.module-definition.js';
 export { JOBS_MODULE_OPTIONS } from './jobs.module-definition.js';
@@ -70,11 +72,6 @@ export type {
   StalledJobOptions,
 } from './interfaces/jobs-module-options.interface.js';
 export { DEFAULT_STALLED_OPTIONS } from './jobs.options.js';
-export { JobExecution, JobDefinition, JobHistoryCursor, JOB_HISTORY_ENTITIES } from './history/job-history.entities.js';
-export { JOB_HISTORY_MIGRATIONS, CreateJobHistory1763856000000, DurableJobHistory1764633600000 } from './history/job-history.migrations.js';
-export { JobHistoryService } from './history/job-history.service.js';
-export { JobDefinitionService } from './history/job-definition.service.js';
-export { HistoryRecorder } from './history/history.recorder.js';
 export { HISTORY_DEFAULTS } from './history/history.options.js';
 export { REDACTED } from './history/redaction.js';
 export {
@@ -88,7 +85,7 @@ export {
   type JobDefinitionInput,
 } from './interfaces/job-history.interface.js';
 export type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions, BoardMiddleware } from './interfaces/jobs-admin.interface.js';
-export { ADMIN_TAG } from './admin/admin-routes.decorator.js';
+export { ADMIN_TAG } from './admin/admin.constants.js';
 export type { JobsGatewayOptions } from './gateway/jobs-gateway-options.interface.js';
 export type { JobsGatewayRequest, JobsGatewayMessage, JobsGatewayFilter, JobsGatewayError } from './gateway/gateway-protocol.js';
 export { JobsExceptionFilter } from './admin/jobs-exception.filter.js';

@@ -1,49 +1,24 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
-import type { JobHistoryOptions } from './interfaces/job-history.interface.js';
-import type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions } from './interfaces/jobs-admin.interface.js';
 import type { JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
-import { adminEnabled, adminParts } from './admin/admin.parts.js';
-import { boardEnabled, boardParts } from './board/board.parts.js';
-import { gatewayEnabled, gatewayParts } from './gateway/gateway.parts.js';
-import type { JobsGatewayOptions } from './gateway/jobs-gateway-options.interface.js';
-import type { JobsBuiltinsOptions } from './builtins/builtins.options.js';
-import { builtinsEnabled, builtinsParts } from './builtins/builtins.parts.js';
-import { historyParts } from './history/history.providers.js';
-import { historyEnabled, resolveHistoryOptions } from './history/history.options.js';
-import { metricsEnabled, metricsParts } from './observability/metrics.parts.js';
+import { JOBS_OPTIONS } from './jobs.constants.js';
+import { anyExtraOn, jobsExtrasModule, JobsExtrasModule, type JobsModuleExtras } from './jobs-extras.module.js';
+import { JOBS_SERVICES } from './jobs.providers.js';
 
-/** Options that change the module's shape live in extras: imports and controllers cannot wait for an async factory. */
-export interface JobsModuleExtras {
-  /** Registers `JobService` for every module of the application. Default true. */
-  isGlobal?: boolean;
-  /** Records every attempt in the host's TypeORM database (`TypeOrmModule` must be imported); absent or off: no database. */
-  history?: JobHistoryOptions | boolean;
-  /** The admin REST API, in the host's Swagger document. Off unless given; closed (403) until it has guards. */
-  admin?: JobsAdminOptions;
-  /** Bull Board with every queue. Off unless given; closed (403) until it has `auth` or `middleware`. */
-  board?: JobsBoardOptions;
-  /** Live job events over WebSocket on the host's HTTP server. Off unless given; refuses every connection until it has guards. */
-  gateway?: JobsGatewayOptions;
-  /** Prometheus metrics. Off unless given. */
-  metrics?: JobsMetricsOptions;
-  /** Built-in job types (`http.request`, `mail.send`, `ssh.command`, `log.message`); each is off unless given. */
-  builtins?: JobsBuiltinsOptions;
-}
+export type { JobsModuleExtras } from './jobs-extras.module.js';
 
-type Parts = Pick<DynamicModule, 'imports' | 'providers' | 'controllers' | 'exports'>;
-
-/** Everything the extras switch on, as one list of parts added to the module. */
-function extraParts(extras: JobsModuleExtras): Parts[] {
-  const parts: Parts[] = [];
-  const withHistory = historyEnabled(extras.history);
-  if (withHistory) parts.push(historyParts(extras.history as JobHistoryOptions | true));
-  const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
-  if (adminEnabled(extras.admin)) parts.push(adminParts(extras.admin, withHistory, redact));
-  if (gatewayEnabled(extras.gateway)) parts.push(gatewayParts(extras.gateway, redact, adminEnabled(extras.admin) ? extras.admin.guards : undefined));
-  if (boardEnabled(extras.board)) parts.push(boardParts(extras.board));
-  if (metricsEnabled(extras.metrics)) parts.push(metricsParts(extras.metrics));
-  if (builtinsEnabled(extras.builtins)) parts.push(builtinsParts(extras.builtins));
-  return parts;
+/**
+ * The module as `forRoot` returns it. With extras on, it imports their module (a promise Nest awaits while scanning, so
+ * their code loads only then) and exports its own services to it, and the extras' exports to the host.
+ */
+function withExtras(definition: DynamicModule, extras: JobsModuleExtras): DynamicModule {
+  const module: DynamicModule = { ...definition, global: extras.isGlobal };
+  if (!anyExtraOn(extras)) return module;
+  const loading = jobsExtrasModule(module, extras);
+  // Nest awaits it only once it scans the application: a refusal (a missing peer, a bad option) must wait until then.
+  loading.catch(() => undefined);
+  module.imports = [...(definition.imports ?? []), loading];
+  module.exports = [...(definition.exports ?? []), JOBS_OPTIONS, ...JOBS_SERVICES, JobsExtrasModule];
+  return module;
 }
 
 export const {
@@ -53,16 +28,5 @@ export const {
   ASYNC_OPTIONS_TYPE: JOBS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<JobsModuleOptions>({ moduleName: 'Jobs' })
   .setClassMethodName('forRoot')
-  .setExtras<JobsModuleExtras>({ isGlobal: true }, (definition, extras) =>
-    extraParts(extras).reduce<DynamicModule>(
-      (module, part) => ({
-        ...module,
-        imports: [...(module.imports ?? []), ...(part.imports ?? [])],
-        providers: [...(module.providers ?? []), ...(part.providers ?? [])],
-        controllers: [...(module.controllers ?? []), ...(part.controllers ?? [])],
-        exports: [...(module.exports ?? []), ...(part.exports ?? [])],
-      }),
-      { ...definition, global: extras.isGlobal },
-    ),
-  )
+  .setExtras<JobsModuleExtras>({ isGlobal: true }, withExtras)
   .build();

@@ -1,30 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { DecoratedMethods } from './discovery/decorated-methods.js';
-import { JobRegistry } from './discovery/job-registry.js';
-import { JobsExplorer } from './discovery/jobs.explorer.js';
 import { JOBS_OPTIONS } from './jobs.constants.js';
-import { JobsLifecycle } from './jobs.lifecycle.js';
 import { ConfigurableJobsModule, JOBS_MODULE_OPTIONS } from './jobs.module-definition.js';
 import { resolveJobsOptions } from './jobs.options.js';
+import { JOBS_SERVICES } from './jobs.providers.js';
 import { JobService } from './job.service.js';
-import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
-import { ActiveJobs } from './runtime/active-jobs.js';
-import { BullMqFactory } from './runtime/bullmq.factory.js';
-import { ClusterEvents } from './runtime/cluster-events.js';
-import { JobCancellation } from './runtime/job-cancellation.js';
-import { JobEnqueuer } from './runtime/job-enqueuer.js';
 import { JobEventBus } from './runtime/job-event-bus.js';
-import { JobRequestBuilder } from './runtime/job-request.builder.js';
-import { JobRunner } from './runtime/job-runner.js';
-import { QueueRegistry } from './runtime/queue-registry.js';
-import { JobWatcher } from './runtime/job-watcher.js';
-import { WorkerHost } from './runtime/worker-host.js';
-import { CronExplorer } from './scheduling/cron.explorer.js';
-import { CronRegistry } from './scheduling/cron.registry.js';
-import { JobSchedules } from './scheduling/job-schedules.js';
-import { LocalCronRunner } from './scheduling/local-cron.runner.js';
+import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
 
 /**
  * `JobsModule.forRoot(options)` or `JobsModule.forRootAsync({ imports, inject, useFactory })`: queues and workers on
@@ -32,31 +14,7 @@ import { LocalCronRunner } from './scheduling/local-cron.runner.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [
-    { provide: JOBS_OPTIONS, useFactory: resolveJobsOptions, inject: [JOBS_MODULE_OPTIONS] },
-    JobRegistry,
-    JobEventBus,
-    ClusterEvents,
-    JobsExplorer,
-    BullMqFactory,
-    QueueRegistry,
-    ActiveJobs,
-    JobRequestBuilder,
-    JobEnqueuer,
-    JobRunner,
-    WorkerHost,
-    JobCancellation,
-    DecoratedMethods,
-    CronRegistry,
-    CronExplorer,
-    JobSchedules,
-    SchedulerRegistry,
-    LocalCronRunner,
-    JobsLifecycle,
-    JobWatcher,
-    JobService,
-    JobsHealthIndicator,
-  ],
+  providers: [{ provide: JOBS_OPTIONS, useFactory: resolveJobsOptions, inject: [JOBS_MODULE_OPTIONS] }, ...JOBS_SERVICES],
   exports: [JobService, JobEventBus, JobsHealthIndicator],
 })
 export class JobsModule extends ConfigurableJobsModule {}

@@ -2,7 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { JOB_HISTORY_MIGRATIONS, type JobsConnection } from 'nestjs-jobs';
+import type { JobsConnection } from 'nestjs-jobs';
+import { JOB_HISTORY_MIGRATIONS } from 'nestjs-jobs/history';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** Where the sample keeps its queues and its job history, and what to stop once the application has closed. */

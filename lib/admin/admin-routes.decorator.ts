@@ -2,10 +2,9 @@ import { applyDecorators, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExtraModels, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { JobsExceptionFilter } from './jobs-exception.filter.js';
 import { ErrorDto } from './dto/error.dto.js';
+import { ADMIN_TAG } from './admin.constants.js';
 
 /** The Swagger tag every admin route is listed under. */
-export const ADMIN_TAG = 'jobs';
-
 /** What every admin route class shares: one Swagger tag and the module's error answers (input is read by `AdminBody` / `AdminQuery`). */
 export const AdminRoutes = () =>
   applyDecorators(

@@ -2,3 +2,6 @@
 export const EVENT_REDACTION = Symbol('jobs:event-redaction');
 
 export const ADMIN_PATH = Symbol('jobs:admin-path');
+
+/** The Swagger tag of every admin route, to filter the host's document by. */
+export const ADMIN_TAG = 'jobs';

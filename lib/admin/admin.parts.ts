@@ -28,8 +28,6 @@ const WITH_HISTORY: Record<string, Type> = {
   stats: StatsController,
 };
 
-export const adminEnabled = (admin: JobsAdminOptions | undefined): admin is JobsAdminOptions => !!admin && admin.enabled !== false;
-
 /** What `admin` adds to the module: its route classes under `admin.path`, behind the host's guards. */
 export function adminParts(admin: JobsAdminOptions, withHistory: boolean, redactKeys: string[]): Pick<DynamicModule, 'imports' | 'providers' | 'controllers'> {
   const path = (admin.path ?? 'jobs').replace(/^\/+|\/+$/g, '');

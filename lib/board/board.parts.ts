@@ -3,8 +3,6 @@ import type { JobsBoardOptions } from '../interfaces/jobs-admin.interface.js';
 import { BoardQueues } from './board-queues.js';
 import { JobsBoardModule } from './jobs-board.module.js';
 
-export const boardEnabled = (board: JobsBoardOptions | undefined): board is JobsBoardOptions => !!board && board.enabled !== false;
-
 /** What `board` adds: Bull Board at `board.route` behind its access check, and every queue of the module on it. */
 export function boardParts(board: JobsBoardOptions): Pick<DynamicModule, 'imports' | 'providers'> {
   return { imports: [JobsBoardModule.register(board)], providers: [BoardQueues] };

@@ -18,3 +18,10 @@ export interface JobsBuiltinsOptions {
   /** `log.message`: `true` for the defaults. */
   log?: LogBuiltinOptions | boolean;
 }
+
+/** A built-in given as options or `true` is on; absent or `false`, off. */
+export const builtinOn = <T>(given: T | boolean | undefined): given is T | true => given !== undefined && given !== false;
+
+/** Whether any built-in is on. */
+export const builtinsEnabled = (builtins: JobsBuiltinsOptions | undefined): builtins is JobsBuiltinsOptions =>
+  !!builtins && Object.values(builtins).some(builtinOn);

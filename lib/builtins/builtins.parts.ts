@@ -1,14 +1,9 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import type { JobsBuiltinsOptions } from './builtins.options.js';
+import { builtinOn as on, type JobsBuiltinsOptions } from './builtins.options.js';
 import { httpProviders } from './http/http.providers.js';
 import { logProviders } from './log/log.providers.js';
 import { mailProviders } from './mail/mail.providers.js';
 import { sshProviders } from './ssh/ssh.providers.js';
-
-const on = <T>(given: T | boolean | undefined): given is T | true => given !== undefined && given !== false;
-
-export const builtinsEnabled = (builtins: JobsBuiltinsOptions | undefined): builtins is JobsBuiltinsOptions =>
-  !!builtins && Object.values(builtins).some(on);
 
 /** What `builtins` adds: per enabled type, its resolved options and its processor, registered like any `@JobProcessor`. */
 export function builtinsParts(builtins: JobsBuiltinsOptions): Pick<DynamicModule, 'providers'> {

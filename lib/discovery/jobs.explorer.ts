@@ -12,6 +12,7 @@ import type { OnJobEventMetadata } from '../decorators/on-job-event.decorator.js
 import { JobEventBus } from '../runtime/job-event-bus.js';
 import { baseJobOptions } from '../runtime/job-request.builder.js';
 import { DecoratedMethods } from './decorated-methods.js';
+import { prepareSchemas } from './job-type.describer.js';
 import { JobRegistry } from './job-registry.js';
 
 /** Finds `@JobProcessor` classes and `@OnJobEvent` methods once, at start-up, and stops it on anything malformed. */
@@ -28,9 +29,10 @@ export class JobsExplorer implements OnModuleInit {
     @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) this.registerProcessor(wrapper);
     this.bindEventHandlers();
+    await prepareSchemas(this.registry.all());
   }
 
   private registerProcessor(wrapper: InstanceWrapper): void {

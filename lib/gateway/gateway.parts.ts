@@ -10,8 +10,6 @@ import type { JobsGatewayOptions, ResolvedGatewayOptions } from './jobs-gateway-
 
 type Guard = Type<CanActivate> | CanActivate;
 
-export const gatewayEnabled = (gateway: JobsGatewayOptions | undefined): gateway is JobsGatewayOptions => !!gateway && gateway.enabled !== false;
-
 function pathOf(path: unknown): string {
   if (typeof path !== 'string' || !/^\/?[^?#\s]*$/.test(path)) {
     throw new JobsConfigurationError(`JobsModule option "gateway.path" must be a URL path such as "${DEFAULT_GATEWAY_PATH}"; got ${JSON.stringify(path)}.`);

@@ -4,7 +4,7 @@ import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
 import { JobDefinition } from './entities/job-definition.entity.js';
 import { JobExecution } from './entities/job-execution.entity.js';
 import { JobHistoryCursor } from './entities/job-history-cursor.entity.js';
-import { CURSOR_REPOSITORY, DEFINITION_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
+import { CURSOR_REPOSITORY, DEFINITION_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS, REPAIR_STATS } from './history.constants.js';
 import { HistoryRepairer } from './history.repairer.js';
 import { resolveHistoryOptions } from './history.options.js';
 import { HistoryRecorder } from './history.recorder.js';
@@ -23,6 +23,7 @@ export function historyParts(history: JobHistoryOptions | true): Pick<DynamicMod
     { provide: CURSOR_REPOSITORY, useExisting: getRepositoryToken(JobHistoryCursor, options.dataSource) },
     HistoryRecorder,
     HistoryRepairer,
+    { provide: REPAIR_STATS, useFactory: (repairer: HistoryRepairer) => repairer.stats, inject: [HistoryRepairer] },
     JobHistoryService,
     JobDefinitionService,
     HistoryRetention,

@@ -4,7 +4,8 @@ import type { JobEvent } from '../interfaces/job-event.interface.js';
 import type { QueueCounts } from '../interfaces/job-info.interface.js';
 import type { JobsMetricsOptions } from '../interfaces/jobs-admin.interface.js';
 import { JobService } from '../job.service.js';
-import { HistoryRepairer, type RepairStats } from '../history/history.repairer.js';
+import { REPAIR_STATS } from '../history/history.constants.js';
+import type { RepairStats } from '../history/history.repairer.js';
 import { JobEventBus } from '../runtime/job-event-bus.js';
 import { METRICS_OPTIONS } from './metrics.constants.js';
 
@@ -35,7 +36,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     @Inject(METRICS_OPTIONS) options: JobsMetricsOptions,
     private readonly bus: JobEventBus,
     private readonly jobs: JobService,
-    @Optional() repairer?: HistoryRepairer,
+    @Optional() @Inject(REPAIR_STATS) repairStats?: RepairStats,
   ) {
     this.ownsRegistry = !options.registry;
     this.registry = options.registry ?? new Registry();
@@ -59,11 +60,11 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     this.queueGauge(prefix + 'queue_delayed', 'Jobs delayed per queue.', (c) => c.delayed, registers);
     this.queueGauge(prefix + 'queue_failed', 'Failed jobs kept per queue.', (c) => c.failed, registers);
     this.queueGauge(prefix + 'queue_paused', '1 when the queue is paused.', (c) => Number(c.paused), registers);
-    if (repairer) this.recoveryCounters(prefix, repairer, registers);
+    if (repairStats) this.recoveryCounters(prefix, repairStats, registers);
   }
 
   /** What history recovery did on this instance, read when scraped. */
-  private recoveryCounters(prefix: string, repairer: HistoryRepairer, registers: Registry[]): void {
+  private recoveryCounters(prefix: string, stats: RepairStats, registers: Registry[]): void {
     const counters: Array<[keyof RepairStats, string, string]> = [
       ['recovered', 'history_recovered_rows_total', 'History rows written from the queue event stream because the process that ran the attempt died first.'],
       ['partial', 'history_partial_rows_total', 'Of those, rows with only the result or reason from the stream: the queue had already removed the job.'],
@@ -76,8 +77,8 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
         help,
         registers,
         collect() {
-          this.inc(repairer.stats[stat] - counted);
-          counted = repairer.stats[stat];
+          this.inc(stats[stat] - counted);
+          counted = stats[stat];
         },
       });
     }

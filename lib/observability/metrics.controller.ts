@@ -1,10 +1,12 @@
-import { Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Header, Injectable } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { JobsMetrics } from './jobs.metrics.js';
 
-/** The scrape endpoint; mounted only when the host gave no registry of its own. */
-@ApiExcludeController()
+/**
+ * The scrape endpoint; mounted only when the host gave no registry of its own. `@Injectable()` has TypeScript emit the
+ * constructor's types, which Nest injects by; `mountController` makes it a controller.
+ */
+@Injectable()
 export class MetricsController {
   constructor(private readonly metrics: JobsMetrics) {}
 

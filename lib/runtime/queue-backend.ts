@@ -52,12 +52,15 @@ function streamIdAfter(a: string, b: string): boolean {
 
 /** BullMQ's blocking commands need `maxRetriesPerRequest: null`: a command waits out a reconnect instead of failing. */
 function createRedisClient(redis: RedisConnection): Redis | Cluster {
-  if (typeof redis === 'string') return new Redis(redis, { maxRetriesPerRequest: null });
+  // Connects on first use, not when the module's providers are built: an app whose start-up fails before then (a
+  // provider that cannot be resolved) holds no socket that would keep its process alive.
+  const common = { maxRetriesPerRequest: null, lazyConnect: true };
+  if (typeof redis === 'string') return new Redis(redis, common);
   if ('cluster' in redis) {
     const options = redis.options ?? {};
-    return new Cluster(redis.cluster, { ...options, redisOptions: { ...options.redisOptions, maxRetriesPerRequest: null } });
+    return new Cluster(redis.cluster, { ...options, lazyConnect: true, redisOptions: { ...options.redisOptions, maxRetriesPerRequest: null } });
   }
-  return new Redis({ ...redis, maxRetriesPerRequest: null });
+  return new Redis({ ...redis, ...common });
 }
 
 /** Queues, flows and event producers share one client; each Worker and QueueEvents duplicates it for blocking reads. */
@@ -72,6 +75,7 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
     namespace: `redis:${prefix}`,
     async close() {
       if (client.status === 'end') return;
+      if (client.status === 'wait') return client.disconnect();
       await client.quit().catch(() => client.disconnect());
     },
     async trimmedSince(queue, position) {

@@ -6,7 +6,7 @@ import type { HttpRequestPayload } from '../../lib/builtins/http/http-request.pa
 import { resolveHttpOptions } from '../../lib/builtins/http/http.options.js';
 import { parseRetryAfter } from '../../lib/builtins/http/retry-after.js';
 import { placeholders, render } from '../../lib/builtins/mail/mail-template.js';
-import { importOptional } from '../../lib/builtins/optional-import.js';
+import { importOptional } from '../../lib/optional-import.js';
 import { isMailAddress } from '../../lib/builtins/payload-validators.js';
 import { commandLine, shellQuote } from '../../lib/builtins/ssh/shell-command.js';
 import { SshCommandJob } from '../../lib/builtins/ssh/ssh-command.job.js';

@@ -6,10 +6,7 @@ import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { In, type Repository } from 'typeorm';
 import {
-  HistoryRecorder,
-  JOB_HISTORY_MIGRATIONS,
   JobEventBus,
-  JobExecution,
   JobProcessor,
   JobService,
   JobsMetrics,
@@ -17,6 +14,7 @@ import {
   type JobHandler,
   type JobsModuleOptions,
 } from '../../lib/index.js';
+import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history/index.js';
 import { HistoryRepairer } from '../../lib/history/history.repairer.js';
 import { upsertExecutions } from '../../lib/history/execution-upsert.js';
 import type { ExecutionRow } from '../../lib/history/execution-rows.js';

@@ -5,12 +5,7 @@ import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import {
   Every,
-  HistoryRecorder,
-  JOB_HISTORY_MIGRATIONS,
-  JobDefinitionService,
   JobEventBus,
-  JobExecution,
-  JobHistoryService,
   JobProcessor,
   JobService,
   JobsModule,
@@ -18,6 +13,7 @@ import {
   type JobContext,
   type JobHandler,
 } from '../../lib/index.js';
+import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobDefinitionService, JobExecution, JobHistoryService } from '../../lib/history/index.js';
 import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';

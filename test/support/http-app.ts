@@ -2,7 +2,8 @@ import { type DynamicModule, type INestApplication, type LoggerService, type Mod
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
-import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
+import { JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
+import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS } from '../../lib/history/index.js';
 import { testLogger } from './logger.js';
 import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
 

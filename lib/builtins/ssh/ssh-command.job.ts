@@ -4,7 +4,7 @@ import type { JobContext } from '../../interfaces/job-context.interface.js';
 import type { JobHandler } from '../../interfaces/job-handler.interface.js';
 import { SSH_OPTIONS } from '../builtins.constants.js';
 import { SshCommandError } from '../builtins.errors.js';
-import { importOptional } from '../optional-import.js';
+import { importOptional } from '../../optional-import.js';
 import { commandLine } from './shell-command.js';
 import type { ResolvedSshOptions } from './ssh.options.js';
 import type { SshCommandPayload, SshCommandResult } from './ssh-command.payload.js';
@@ -19,7 +19,7 @@ export class SshCommandJob implements JobHandler<SshCommandPayload, SshCommandRe
   constructor(@Inject(SSH_OPTIONS) private readonly options: ResolvedSshOptions) {}
 
   async onModuleInit(): Promise<void> {
-    this.ssh = await importOptional<Ssh2Module>('ssh2', 'ssh');
+    this.ssh = await importOptional<Ssh2Module>('ssh2', 'builtins.ssh');
   }
 
   async handle(data: SshCommandPayload, ctx: JobContext): Promise<SshCommandResult> {

@@ -1,7 +1,8 @@
 import { Inject, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobProcessor, JobService, JobsModule, type JobHandler, type JobsModuleOptions } from 'nestjs-jobs';
+import { JobProcessor, JobService, JobsModule, type JobHandler, type JobsModuleOptions } from 'nestjs-jobs';
+import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS } from 'nestjs-jobs/history';
 import type { DataSourceOptions } from 'typeorm';
 import { DATABASES } from '../../support/databases.js';
 import { PG_URL, REDIS_URL, deletePrefix, dropSchema, uniqueName } from '../services.js';
