@@ -60,7 +60,14 @@ export {
   type JobStalledEvent,
 } from './interfaces/job-event.interface.js';
 export type { JobInfo, JobState, JobHandle, QueueCounts, JobTypeInfo } from './interfaces/job-info.interface.js';
-export type { JobRequestItem, JobFlowNode, JobFlowHandle, JobListQuery, CleanOptions, CancelResult } from './interfaces/job-flow.interface.js';
+export type {
+  JobRequestItem,
+  JobFlowNode,
+  JobFlowHandle,
+  JobListQuery,
+  CleanOptions,
+  CancelResult,
+} from './interfaces/job-flow.interface.js';
 export type {
   JobsModuleOptions,
   JobsConnection,
@@ -92,7 +99,13 @@ export { JobsExceptionFilter } from './admin/jobs-exception.filter.js';
 export { JobsMetrics } from './observability/jobs.metrics.js';
 export { JobsHealthIndicator, type JobsHealthResult } from './observability/jobs-health.indicator.js';
 export { BUILTIN_JOBS, BUILTIN_QUEUES } from './builtins/builtins.constants.js';
-export { DestinationRefusedError, HttpRequestError, SshHostKeyError, SshConnectionError, SshCommandError } from './builtins/builtins.errors.js';
+export {
+  DestinationRefusedError,
+  HttpRequestError,
+  SshHostKeyError,
+  SshConnectionError,
+  SshCommandError,
+} from './builtins/builtins.errors.js';
 export type { JobsBuiltinsOptions, BuiltinJobOptions } from './builtins/builtins.options.js';
 export type { HttpBuiltinOptions } from './builtins/http/http.options.js';
 export type { HttpRequestPayload, HttpRequestResult, HttpMethod } from './builtins/http/http-request.payload.js';

@@ -95,10 +95,7 @@ export class JobService {
   /** Runs jobs one after another, each once the previous has completed; a failed step fails the rest. */
   async chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
     if (!steps.length) throw new InvalidJobOptionsError('steps', 'must list at least one job.');
-    const nested = steps.reduce<JobFlowNode | undefined>(
-      (child, step) => ({ ...step, children: child ? [child] : undefined }),
-      undefined,
-    )!;
+    const nested = steps.reduce<JobFlowNode | undefined>((child, step) => ({ ...step, children: child ? [child] : undefined }), undefined)!;
     const handles: JobHandle[] = [];
     for (let node: JobFlowHandle | undefined = await this.flow(nested); node; node = node.children[0]) {
       handles.unshift({ id: node.id, name: node.name, queue: node.queue });
@@ -241,7 +238,7 @@ export class JobService {
     const request = await this.requests.build(node.name, node.data, node.options);
     const children = node.children?.length ? await Promise.all(node.children.map((c) => this.toFlowJob(c, true))) : undefined;
     const opts = isChild ? { ...request.opts, failParentOnFailure: true } : request.opts;
-    return { name: node.name, queueName: request.job.queue, data: request.data, opts, children } as FlowJob;
+    return { name: node.name, queueName: request.job.queue, data: request.data, opts, children };
   }
 
   private find(id: string, queue?: string): Promise<Job | undefined> {

@@ -10,11 +10,11 @@ export const messages = {
     `@JobProcessor on ${className} needs a non-empty job name; got ${JSON.stringify(name)}.`,
   badQueueName: (className: string, queue: unknown) =>
     `@JobProcessor on ${className} has queue ${JSON.stringify(queue)}; expected a non-empty name without ":".`,
-  badProcessorOption: (className: string, option: string, detail: string) =>
-    `@JobProcessor on ${className}: option "${option}" ${detail}`,
+  badProcessorOption: (className: string, option: string, detail: string) => `@JobProcessor on ${className}: option "${option}" ${detail}`,
   badEventHandler: (where: string, event: unknown) =>
     `@OnJobEvent on ${where} names event ${JSON.stringify(event)}; expected one of the lifecycle events or '*'.`,
-  badEventScope: (where: string, scope: unknown) => `@OnJobEvent on ${where} has scope ${JSON.stringify(scope)}; expected 'local' or 'cluster'.`,
+  badEventScope: (where: string, scope: unknown) =>
+    `@OnJobEvent on ${where} has scope ${JSON.stringify(scope)}; expected 'local' or 'cluster'.`,
   badCron: (where: string, expression: unknown, problem: string) =>
     `@Cron on ${where} has expression ${JSON.stringify(expression)}: ${problem}.`,
   badCronOption: (where: string, option: string, detail: string) => `@Cron on ${where}: option "${option}" ${detail}`,

@@ -155,7 +155,8 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     }
     if (queue?.globalConcurrency !== undefined) {
       resolved.globalConcurrency = integerOption(queue.globalConcurrency);
-      if (!isPositiveInt(resolved.globalConcurrency)) fail(`queues.${name}.globalConcurrency`, 'a positive integer', queue.globalConcurrency);
+      if (!isPositiveInt(resolved.globalConcurrency))
+        fail(`queues.${name}.globalConcurrency`, 'a positive integer', queue.globalConcurrency);
     }
     if (queue?.limiter) {
       resolved.limiter = { ...queue.limiter, max: integerOption(queue.limiter.max), duration: integerOption(queue.limiter.duration) };

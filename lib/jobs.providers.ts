@@ -47,4 +47,3 @@ export const JOBS_SERVICES: Type[] = [
   JobService,
   JobsHealthIndicator,
 ];
-

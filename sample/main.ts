@@ -25,10 +25,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close()
       .then(() => backends.stop())
       // As Nest does: the signal is raised again, now without a listener, so the process ends as it asked.
-      .then(() => process.kill(process.pid, signal), (err: unknown) => {
-        logger.error(`Shutdown failed: ${String(err)}`);
-        process.exit(1);
-      });
+      .then(
+        () => process.kill(process.pid, signal),
+        (err: unknown) => {
+          logger.error(`Shutdown failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
   });
 }
 
@@ -45,4 +48,5 @@ logger.log(`Admin API   ${url}/api/v1/jobs   (Authorization: Bearer ${shown.admi
 logger.log(`Swagger UI  ${url}/docs   (document: ${url}/docs-json)`);
 logger.log(`Bull Board  ${url}/api/v1/admin/queues   (user ${credentials.boardUser}, password ${shown.boardPassword})`);
 logger.log(`Health      ${url}/health   Metrics ${url}/metrics`);
-if (!process.env.ADMIN_TOKEN || !process.env.BOARD_PASSWORD) logger.warn('Credentials were made up for this run; set ADMIN_TOKEN, BOARD_USER and BOARD_PASSWORD to choose them.');
+if (!process.env.ADMIN_TOKEN || !process.env.BOARD_PASSWORD)
+  logger.warn('Credentials were made up for this run; set ADMIN_TOKEN, BOARD_USER and BOARD_PASSWORD to choose them.');

@@ -7,7 +7,9 @@ export class AdminClosedGuard implements CanActivate, OnModuleInit {
   constructor(@Inject(ADMIN_PATH) private readonly path: string) {}
 
   onModuleInit(): void {
-    new Logger('JobsModule').warn(`The admin API at /${this.path} has no guards, so it refuses every request (403); set admin.guards to open it.`);
+    new Logger('JobsModule').warn(
+      `The admin API at /${this.path} has no guards, so it refuses every request (403); set admin.guards to open it.`,
+    );
   }
 
   canActivate(): boolean {

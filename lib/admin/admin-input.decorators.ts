@@ -5,7 +5,9 @@ import { adminValidationPipe } from './admin-validation.pipe.js';
 type Source = 'body' | 'query';
 
 /** The request's body or query string exactly as it arrived, before any pipe of the host's touched it. */
-const rawInput = createParamDecorator((source: Source, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Record<Source, unknown>>()[source] ?? {});
+const rawInput = createParamDecorator(
+  (source: Source, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Record<Source, unknown>>()[source] ?? {},
+);
 
 /**
  * A body or query parameter validated by the module alone. Nest runs the host's global pipes before any of a route's
@@ -15,9 +17,13 @@ const rawInput = createParamDecorator((source: Source, ctx: ExecutionContext) =>
  */
 function adminInput(source: Source, options: { required?: boolean } = {}): ParameterDecorator {
   return (target, key, index) => {
-    const type = (Reflect.getMetadata('design:paramtypes', target, key!) as Function[])[index];
+    const type = (Reflect.getMetadata('design:paramtypes', target, key!) as Array<new (...args: never[]) => unknown>)[index];
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
-    (source === 'body' ? ApiBody({ type, required: options.required ?? true }) : ApiQuery({ type, name: '', required: false }))(target, key!, descriptor);
+    (source === 'body' ? ApiBody({ type, required: options.required ?? true }) : ApiQuery({ type, name: '', required: false }))(
+      target,
+      key!,
+      descriptor,
+    );
     rawInput(source, adminValidationPipe())(target, key, index);
   };
 }

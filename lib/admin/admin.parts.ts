@@ -29,7 +29,11 @@ const WITH_HISTORY: Record<string, Type> = {
 };
 
 /** What `admin` adds to the module: its route classes under `admin.path`, behind the host's guards. */
-export function adminParts(admin: JobsAdminOptions, withHistory: boolean, redactKeys: string[]): Pick<DynamicModule, 'imports' | 'providers' | 'controllers'> {
+export function adminParts(
+  admin: JobsAdminOptions,
+  withHistory: boolean,
+  redactKeys: string[],
+): Pick<DynamicModule, 'imports' | 'providers' | 'controllers'> {
   const path = (admin.path ?? 'jobs').replace(/^\/+|\/+$/g, '');
   const guards = admin.guards?.length ? admin.guards : [AdminClosedGuard];
   const routes = { ...ALWAYS, ...(withHistory ? WITH_HISTORY : {}) };

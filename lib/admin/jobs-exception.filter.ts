@@ -1,12 +1,6 @@
 import { Catch, HttpException, HttpStatus, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import {
-  InvalidJobOptionsError,
-  JobPayloadTooLargeError,
-  JobPayloadValidationError,
-  JobsError,
-  UnknownJobError,
-} from '../jobs.errors.js';
+import { InvalidJobOptionsError, JobPayloadTooLargeError, JobPayloadValidationError, JobsError, UnknownJobError } from '../jobs.errors.js';
 import type { FieldError } from './admin-validation.pipe.js';
 
 const STATUS_BY_CODE: Record<string, HttpStatus> = {

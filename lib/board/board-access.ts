@@ -20,7 +20,8 @@ export function basicAuth(credentials: { username: string; password: string }): 
 }
 
 /** With neither credentials nor a middleware of the host's, the board refuses everyone rather than opening to anyone. */
-export const closed: BoardMiddleware = (_req, res) => refuse(res as ServerResponse, 403, 'The jobs board has no access configured: set board.auth or board.middleware.');
+export const closed: BoardMiddleware = (_req, res) =>
+  refuse(res as ServerResponse, 403, 'The jobs board has no access configured: set board.auth or board.middleware.');
 
 export function boardAccess(board: JobsBoardOptions): BoardMiddleware {
   if (board.middleware) return board.middleware;

@@ -28,7 +28,8 @@ export class JobsBoardModule implements NestModule {
         { provide: ExpressAdapter, useFactory: () => new ExpressAdapter() },
         {
           provide: BOARD_INSTANCE,
-          useFactory: (serverAdapter: ExpressAdapter) => createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: 'Jobs' } } }),
+          useFactory: (serverAdapter: ExpressAdapter) =>
+            createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: 'Jobs' } } }),
           inject: [ExpressAdapter],
         },
       ],
@@ -41,6 +42,6 @@ export class JobsBoardModule implements NestModule {
     const excluded = this.config.getGlobalPrefixOptions().exclude?.some((e) => e.pathRegex.test(route));
     const prefix = excluded ? '' : this.config.getGlobalPrefix().replace(/^\/*/, '/').replace(/\/+$/, '');
     this.adapter.setBasePath(prefix === '/' ? route : prefix + route);
-    consumer.apply(boardAccess(this.options), this.adapter.getRouter()).forRoutes(route);
+    consumer.apply(boardAccess(this.options), this.adapter.getRouter() as (...args: unknown[]) => void).forRoutes(route);
   }
 }

@@ -3,7 +3,8 @@ import { isPositiveInt } from '../jobs.options.js';
 
 /** Stops start-up naming the option at fault (`builtins.ssh.hosts.prod.port`) and what it expected. */
 export function badOption(option: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' || got == null ? JSON.stringify(got) : typeof got;
+  const shown =
+    typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' || got == null ? JSON.stringify(got) : typeof got;
   throw new JobsConfigurationError(`JobsModule option "builtins.${option}" must be ${expected}; got ${shown}.`);
 }
 
@@ -15,6 +16,7 @@ export function checkPositiveInt(option: string, value: unknown, fallback: numbe
 
 export function checkStringList(option: string, value: unknown): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim())) badOption(option, 'a list of non-empty strings', value);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim()))
+    badOption(option, 'a list of non-empty strings', value);
   return value as string[];
 }

@@ -8,7 +8,12 @@ import type { JobProcessorOptions } from '../interfaces/job-processor-options.in
  * from module options, so each module gets a subclass carrying them and the shared handler class stays unmarked.
  * The subclass is named for its option path (`builtins.http`), which start-up messages then show.
  */
-export function builtinProcessor<T extends Type<JobHandler<never, unknown>>>(handler: T, name: string, options: JobProcessorOptions, label: string): T {
+export function builtinProcessor<T extends Type<JobHandler<never, unknown>>>(
+  handler: T,
+  name: string,
+  options: JobProcessorOptions,
+  label: string,
+): T {
   const processor = class extends handler {};
   Object.defineProperty(processor, 'name', { value: label });
   JobProcessor(name, options)(processor);

@@ -10,7 +10,8 @@ const RESERVED_HEADERS = new Set(['host', 'connection', 'content-length', 'trans
 /** Why a request header may not be sent as given; undefined when it may. */
 function headerProblem(name: string, value: unknown): string | undefined {
   const lower = name.toLowerCase();
-  if (RESERVED_HEADERS.has(lower) || lower.startsWith('proxy-')) return `must not set "${name}": the request sets framing, hop-by-hop and proxy headers itself`;
+  if (RESERVED_HEADERS.has(lower) || lower.startsWith('proxy-'))
+    return `must not set "${name}": the request sets framing, hop-by-hop and proxy headers itself`;
   if (typeof value !== 'string') return `"${name}" must be a string`;
   try {
     validateHeaderName(name);
@@ -26,7 +27,11 @@ function headerProblem(name: string, value: unknown): string | undefined {
 }
 
 const firstHeaderProblem = (value: unknown): string | undefined =>
-  isPlainObject(value) ? Object.entries(value).map(([name, v]) => headerProblem(name, v)).find(Boolean) : 'must be an object whose values are strings';
+  isPlainObject(value)
+    ? Object.entries(value)
+        .map(([name, v]) => headerProblem(name, v))
+        .find(Boolean)
+    : 'must be an object whose values are strings';
 
 /** Request headers: valid names and string values, none of the headers the request sets itself (`host`, `content-length`, …). */
 export const IsHttpHeaders = (options?: ValidationOptions): PropertyDecorator =>
@@ -58,7 +63,10 @@ export const IsMailAddresses = (options?: ValidationOptions): PropertyDecorator 
       name: 'isMailAddresses',
       validator: {
         validate: (value) => (Array.isArray(value) ? value.length > 0 && value.every(isMailAddress) : isMailAddress(value)),
-        defaultMessage: buildMessage(() => '$property must be one e-mail address (a@b.example or Name <a@b.example>, without , ; or ") or a non-empty list of them', options),
+        defaultMessage: buildMessage(
+          () => '$property must be one e-mail address (a@b.example or Name <a@b.example>, without , ; or ") or a non-empty list of them',
+          options,
+        ),
       },
     },
     options,

@@ -81,7 +81,8 @@ export class GatewayConnection {
   }
 
   private unsubscribe(id: string | undefined): JobsGatewayMessage {
-    if (id !== undefined && !this.subscriptions.has(id)) return { error: { message: `No subscription "${id}" on this socket.`, field: 'id' } };
+    if (id !== undefined && !this.subscriptions.has(id))
+      return { error: { message: `No subscription "${id}" on this socket.`, field: 'id' } };
     const ended = id === undefined ? [...this.subscriptions.keys()] : [id];
     for (const key of ended) this.subscriptions.delete(key);
     if (!this.subscriptions.size) this.stopStream();

@@ -47,7 +47,13 @@ const fault = (message: string, field?: string): { error: JobsGatewayError } => 
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null) return 'null';
-  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  return Array.isArray(value)
+    ? 'an array'
+    : typeof value === 'object'
+      ? 'an object'
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : typeof value;
 }
 
 function listOf(value: unknown, field: (typeof FILTER_FIELDS)[number]): ReadonlySet<string> | { error: JobsGatewayError } {
@@ -55,9 +61,10 @@ function listOf(value: unknown, field: (typeof FILTER_FIELDS)[number]): Readonly
   const expected = field === 'types' ? `one of the ${what}` : 'a non-empty string';
   if (!Array.isArray(value)) return fault(`"${field}" must be an array of ${what}; leave it out to match any; got ${shown(value)}.`, field);
   if (!value.length) return fault(`"${field}" must hold at least one entry; leave it out to match any.`, field);
-  if (value.length > GATEWAY_LIMITS.maxFilterValues) return fault(`"${field}" holds ${value.length} entries; at most ${GATEWAY_LIMITS.maxFilterValues}.`, field);
+  if (value.length > GATEWAY_LIMITS.maxFilterValues)
+    return fault(`"${field}" holds ${value.length} entries; at most ${GATEWAY_LIMITS.maxFilterValues}.`, field);
   for (const [i, item] of value.entries()) {
-    const ok = field === 'types' ? EVENT_TYPES.has(item) : typeof item === 'string' && item.length > 0;
+    const ok = typeof item === 'string' && (field === 'types' ? EVENT_TYPES.has(item) : item.length > 0);
     if (!ok) return fault(`"${field}[${i}]" must be ${expected}; got ${shown(item)}.`, `${field}[${i}]`);
   }
   return new Set(value as string[]);
@@ -71,13 +78,15 @@ export function parseRequest(text: string): GatewayRequest | { error: JobsGatewa
   } catch {
     return fault('The message is not JSON; send {"op":"subscribe",…} or {"op":"unsubscribe",…}.');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fault(`A message must be a JSON object with "op"; got ${shown(value)}.`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return fault(`A message must be a JSON object with "op"; got ${shown(value)}.`);
   const fields = value as Record<string, unknown>;
   const { op, id } = fields;
   if (op !== 'subscribe' && op !== 'unsubscribe') return fault(`"op" must be "subscribe" or "unsubscribe"; got ${shown(op)}.`, 'op');
   const known: readonly string[] = FIELDS[op];
   const unknown = Object.keys(fields).find((key) => !known.includes(key));
-  if (unknown !== undefined) return fault(`Unknown field "${unknown.slice(0, 40)}": ${op} takes ${known.join(', ')}.`, unknown.slice(0, 40));
+  if (unknown !== undefined)
+    return fault(`Unknown field "${unknown.slice(0, 40)}": ${op} takes ${known.join(', ')}.`, unknown.slice(0, 40));
   if (id !== undefined && !(typeof id === 'string' && id.length > 0 && id.length <= GATEWAY_LIMITS.maxIdLength)) {
     return fault(`"id" must be a string of 1 to ${GATEWAY_LIMITS.maxIdLength} characters; got ${shown(id)}.`, 'id');
   }

@@ -57,7 +57,9 @@ export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
     this.closing = true;
     clearInterval(this.heartbeat);
     this.server?.off('upgrade', this.onUpgrade);
-    await Promise.all([...this.connections].map((c) => c.close(CLOSE_CODES.goingAway, 'The server is shutting down', GATEWAY_LIMITS.closeGraceMs)));
+    await Promise.all(
+      [...this.connections].map((c) => c.close(CLOSE_CODES.goingAway, 'The server is shutting down', GATEWAY_LIMITS.closeGraceMs)),
+    );
   }
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

@@ -12,7 +12,9 @@ type Guard = Type<CanActivate> | CanActivate;
 
 function pathOf(path: unknown): string {
   if (typeof path !== 'string' || !/^\/?[^?#\s]*$/.test(path)) {
-    throw new JobsConfigurationError(`JobsModule option "gateway.path" must be a URL path such as "${DEFAULT_GATEWAY_PATH}"; got ${JSON.stringify(path)}.`);
+    throw new JobsConfigurationError(
+      `JobsModule option "gateway.path" must be a URL path such as "${DEFAULT_GATEWAY_PATH}"; got ${JSON.stringify(path)}.`,
+    );
   }
   return '/' + path.replace(/^\/+|\/+$/g, '');
 }
@@ -22,9 +24,16 @@ function pathOf(path: unknown): string {
  * imports. Without guards of its own it takes the admin API's (`adminGuards`, when admin is on): the admin `events`
  * route already streams these events to whoever those guards admit.
  */
-export function gatewayParts(gateway: JobsGatewayOptions, redactKeys: string[], adminGuards?: Guard[]): Pick<DynamicModule, 'imports' | 'providers'> {
+export function gatewayParts(
+  gateway: JobsGatewayOptions,
+  redactKeys: string[],
+  adminGuards?: Guard[],
+): Pick<DynamicModule, 'imports' | 'providers'> {
   const given = gateway.guards ?? adminGuards ?? [];
-  const options: ResolvedGatewayOptions = { path: pathOf(gateway.path ?? DEFAULT_GATEWAY_PATH), guards: given.length ? given : [GatewayClosedGuard] };
+  const options: ResolvedGatewayOptions = {
+    path: pathOf(gateway.path ?? DEFAULT_GATEWAY_PATH),
+    guards: given.length ? given : [GatewayClosedGuard],
+  };
   const keys = redactionKeys(redactKeys);
   const providers: Provider[] = [
     { provide: GATEWAY_OPTIONS, useValue: options },

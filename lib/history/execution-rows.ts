@@ -1,10 +1,4 @@
-import type {
-  JobActiveEvent,
-  JobCompletedEvent,
-  JobEvent,
-  JobFailedEvent,
-  JobRetryingEvent,
-} from '../interfaces/job-event.interface.js';
+import type { JobActiveEvent, JobCompletedEvent, JobEvent, JobFailedEvent, JobRetryingEvent } from '../interfaces/job-event.interface.js';
 import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
 import { redactEvent } from './redaction.js';
@@ -47,7 +41,8 @@ export class ExecutionRows {
       case 'log': {
         const row = this.open.get(rowKey({ queue: event.queue, jobId: event.jobId, attempt: event.attempt ?? 0 }));
         if (row && event.type === 'progress') row.progress = event.progress;
-        if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines) row.logs.push(event.log.slice(0, MAX_LOG_LINE));
+        if (row && event.type === 'log' && (row.logs ??= []).length < this.settings.maxLogLines)
+          row.logs.push(event.log.slice(0, MAX_LOG_LINE));
         return undefined;
       }
       case 'completed':

@@ -39,12 +39,15 @@ async function upsertChunk(executions: Repository<JobExecution>, rows: Execution
   const columns = metadata.columns.filter((c) => !c.isGenerated && !c.generatedType);
   const conflict = metadata.mapPropertyPathsToColumns(CONFLICT_PATHS).map((c) => driver.escape(c.databaseName));
   const names = columns.map((c) => driver.escape(c.databaseName));
-  const table = metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
+  const table = metadata.tablePath
+    .split('.')
+    .map((part) => driver.escape(part))
+    .join('.');
 
   const parameters: unknown[] = [];
   const tuples = rows.map((row) => {
     const placeholders = columns.map((column) => {
-      const value = column.getEntityValue(row as JobExecution);
+      const value: unknown = column.getEntityValue(row);
       parameters.push(value === undefined ? null : driver.preparePersistentValue(value, column));
       return driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
     });

@@ -22,7 +22,13 @@ export class HistoryCursors {
 
   /** Takes or renews the lease; returns the stored position (null before the first) while it is held, else undefined. */
   async acquire(queue: string): Promise<string | null | undefined> {
-    await this.cursors.createQueryBuilder().insert().into(JobHistoryCursor).values({ queue, position: null, owner: null, leaseUntil: '0' }).orIgnore().execute();
+    await this.cursors
+      .createQueryBuilder()
+      .insert()
+      .into(JobHistoryCursor)
+      .values({ queue, position: null, owner: null, leaseUntil: '0' })
+      .orIgnore()
+      .execute();
     const now = Date.now();
     const taken = await this.cursors
       .createQueryBuilder()

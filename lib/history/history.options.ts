@@ -26,7 +26,16 @@ function check(option: keyof JobHistoryOptions, value: unknown, ok: boolean, exp
 }
 
 /** Options that may also be given as numeric strings, from the environment or `ConfigService`. */
-const INTEGER_OPTIONS = ['retentionDays', 'keepPerName', 'batchSize', 'flushInterval', 'bufferSize', 'maxLogLines', 'flushTimeout', 'recoverAfter'] as const;
+const INTEGER_OPTIONS = [
+  'retentionDays',
+  'keepPerName',
+  'batchSize',
+  'flushInterval',
+  'bufferSize',
+  'maxLogLines',
+  'flushTimeout',
+  'recoverAfter',
+] as const;
 
 export function resolveHistoryOptions(history: JobHistoryOptions | true): ResolvedHistoryOptions {
   const o: JobHistoryOptions = { ...(history === true ? {} : history) };
@@ -39,12 +48,27 @@ export function resolveHistoryOptions(history: JobHistoryOptions | true): Resolv
   }
   // A row is looked for only once the process that ran the attempt has had time to write it.
   const recoverAfter = o.recoverAfter ?? Math.max(HISTORY_DEFAULTS.recoverAfter, 3 * resolved.flushInterval);
-  check('recoverAfter', recoverAfter, recoverAfter >= 3 * resolved.flushInterval, `at least 3 × flushInterval (${3 * resolved.flushInterval} ms)`);
+  check(
+    'recoverAfter',
+    recoverAfter,
+    recoverAfter >= 3 * resolved.flushInterval,
+    `at least 3 × flushInterval (${3 * resolved.flushInterval} ms)`,
+  );
   resolved.recoverAfter = recoverAfter;
   check('maxLogLines', resolved.maxLogLines, isInt(resolved.maxLogLines, 0), 'a non-negative integer');
   check('keepPerName', o.keepPerName, o.keepPerName === undefined || isInt(o.keepPerName, 1), 'a positive integer');
-  check('redact', o.redact, Array.isArray(resolved.redact) && resolved.redact.every((k) => typeof k === 'string' && k), 'a list of non-empty strings');
-  check('dataSource', o.dataSource, o.dataSource === undefined || (typeof o.dataSource === 'string' && !!o.dataSource), 'a DataSource name');
+  check(
+    'redact',
+    o.redact,
+    Array.isArray(resolved.redact) && resolved.redact.every((k) => typeof k === 'string' && k),
+    'a list of non-empty strings',
+  );
+  check(
+    'dataSource',
+    o.dataSource,
+    o.dataSource === undefined || (typeof o.dataSource === 'string' && !!o.dataSource),
+    'a DataSource name',
+  );
   const { enabled: _enabled, ...rest } = resolved;
   return rest;
 }

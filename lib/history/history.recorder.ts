@@ -76,7 +76,9 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
     const key = rowKey(row);
     if (!this.pending.has(key) && this.pending.size >= this.options.bufferSize) {
       if (this.dropped++ === 0) {
-        this.logger.error(`Job history buffer is full (${this.options.bufferSize} rows): new executions are not recorded until the database accepts writes again.`);
+        this.logger.error(
+          `Job history buffer is full (${this.options.bufferSize} rows): new executions are not recorded until the database accepts writes again.`,
+        );
       }
       return;
     }
@@ -170,7 +172,9 @@ export class HistoryRecorder implements OnModuleInit, BeforeApplicationShutdown 
     }
     if (!written) return false;
     for (const [row, err] of refused) {
-      this.logger.error(`Job history row of ${row.name}#${row.jobId} (attempt ${row.attempt}) was refused by the database and is dropped: ${err.message}`);
+      this.logger.error(
+        `Job history row of ${row.name}#${row.jobId} (attempt ${row.attempt}) was refused by the database and is dropped: ${err.message}`,
+      );
     }
     return true;
   }

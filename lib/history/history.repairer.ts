@@ -197,10 +197,16 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
         // Newest first: a page that reaches past `since` is the last one needed.
         const jobs = (await this.queues.get(queue).getJobs([state], start, start + SWEEP_PAGE - 1)).filter((j): j is Job => !!j);
         const ended = jobs.filter((j) => (j.finishedOn ?? 0) >= since);
-        const stored = ended.length ? await this.storedAttempts(queue, ended.map((j) => j.id!)) : new Map<string, StoredAttempt[]>();
+        const stored = ended.length
+          ? await this.storedAttempts(
+              queue,
+              ended.map((j) => j.id!),
+            )
+          : new Map<string, StoredAttempt[]>();
         const rows: ExecutionRow[] = [];
         for (const job of ended) {
-          const outcome: StreamOutcome = state === 'completed' ? { kind: 'completed', result: job.returnvalue } : { kind: 'failed', reason: job.failedReason };
+          const outcome: StreamOutcome =
+            state === 'completed' ? { kind: 'completed', result: job.returnvalue } : { kind: 'failed', reason: job.failedReason };
           const attempts = stored.get(job.id!) ?? [];
           if (!isRecorded(outcome, attempts)) rows.push(...(await this.rowsOf(queue, job, outcome, attempts, state)));
         }
@@ -214,8 +220,17 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     return written;
   }
 
-  private async rowsOf(queue: string, job: Job, outcome: StreamOutcome, attempts: StoredAttempt[], state?: string): Promise<ExecutionRow[]> {
-    const [known, { logs }] = await Promise.all([state ?? job.getState(), this.queues.get(queue).getJobLogs(job.id!, -this.options.maxLogLines, -1)]);
+  private async rowsOf(
+    queue: string,
+    job: Job,
+    outcome: StreamOutcome,
+    attempts: StoredAttempt[],
+    state?: string,
+  ): Promise<ExecutionRow[]> {
+    const [known, { logs }] = await Promise.all([
+      state ?? job.getState(),
+      this.queues.get(queue).getJobLogs(job.id!, -this.options.maxLogLines, -1),
+    ]);
     return recoveredRows(job, known, outcome, attempts, { redact: this.redact, maxLogLines: this.options.maxLogLines }, logs);
   }
 
@@ -229,7 +244,12 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
     // Events committed after later ones (PostgreSQL assigns ids before commit) were passed over by the reader.
     const read = new Set(batch.map((e) => e.id));
     const missed = (await this.factory.eventsBetween(this.queues.get(queue), reader.position, position)).filter((e) => !read.has(e.id));
-    const all = missed.length ? [...batch, ...missed.map((e) => ({ id: e.id, jobId: e.fields.jobId, outcome: reader.outcomeOf(e.event, e.fields), at: Date.now() }))] : batch;
+    const all = missed.length
+      ? [
+          ...batch,
+          ...missed.map((e) => ({ id: e.id, jobId: e.fields.jobId, outcome: reader.outcomeOf(e.event, e.fields), at: Date.now() })),
+        ]
+      : batch;
     const relevant = all.filter((e) => e.outcome);
     const rows: ExecutionRow[] = [];
     let partial = 0;
@@ -243,11 +263,19 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
         if (seen.has(key) || isRecorded(event.outcome!, attempts)) continue;
         seen.add(key);
         // A long batch keeps the lease: another instance must not take the queue over half way.
-        if (seen.size % LEASE_CHECK_EVERY === 0 && (await this.cursors.acquire(reader.key)) === undefined) throw new LeaseLostError(reader.key);
+        if (seen.size % LEASE_CHECK_EVERY === 0 && (await this.cursors.acquire(reader.key)) === undefined)
+          throw new LeaseLostError(reader.key);
         const job = await Job.fromId(this.queues.get(queue), event.jobId);
         if (!job) {
-          const row = rowFromStreamOnly(event.jobId, queue, event.outcome!, attempts, event.at, { redact: this.redact, maxLogLines: this.options.maxLogLines });
-          if (row) rows.push(row), partial++, attempts.push({ attempt: row.attempt, status: row.status, name: row.name });
+          const row = rowFromStreamOnly(event.jobId, queue, event.outcome!, attempts, event.at, {
+            redact: this.redact,
+            maxLogLines: this.options.maxLogLines,
+          });
+          if (row) {
+            rows.push(row);
+            partial++;
+            attempts.push({ attempt: row.attempt, status: row.status, name: row.name });
+          }
           continue;
         }
         for (const row of await this.rowsOf(queue, job, event.outcome!, attempts)) {
@@ -268,7 +296,9 @@ export class HistoryRepairer implements OnApplicationBootstrap, BeforeApplicatio
       // Counted once written, whatever happens to the position next.
       this.stats.recovered += unique.size;
       this.stats.partial += partial;
-      this.logger.warn(`Job history: recovered ${unique.size} row(s) of queue "${queue}" that the process running them did not write${partial ? ` (${partial} with the stream's result only: the queue had removed the job)` : ''}.`);
+      this.logger.warn(
+        `Job history: recovered ${unique.size} row(s) of queue "${queue}" that the process running them did not write${partial ? ` (${partial} with the stream's result only: the queue had removed the job)` : ''}.`,
+      );
     }
     await this.cursors.advance(this.executions.manager, key, position);
     reader.position = position;

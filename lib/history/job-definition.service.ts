@@ -57,7 +57,12 @@ export class JobDefinitionService implements OnApplicationBootstrap {
   }
 
   async create(input: JobDefinitionInput): Promise<JobDefinition> {
-    const definition = this.definitions.create({ id: randomUUID(), enabled: true, createdBy: input.by ?? null, updatedBy: input.by ?? null });
+    const definition = this.definitions.create({
+      id: randomUUID(),
+      enabled: true,
+      createdBy: input.by ?? null,
+      updatedBy: input.by ?? null,
+    });
     await this.apply(definition, input, true);
     return definition;
   }
@@ -90,11 +95,12 @@ export class JobDefinitionService implements OnApplicationBootstrap {
   }
 
   private async apply(definition: JobDefinition, input: Patch, creating: boolean): Promise<void> {
-    const next = { ...definition, ...definedOnly(input) } as JobDefinition;
+    const next = { ...definition, ...definedOnly(input) };
     if (typeof next.name !== 'string' || !next.name.trim() || next.name.length > 255) {
       throw new InvalidJobOptionsError('name', `must be a non-empty string of at most 255 characters; got ${JSON.stringify(next.name)}.`);
     }
-    if (typeof next.enabled !== 'boolean') throw new InvalidJobOptionsError('enabled', `must be true or false; got ${JSON.stringify(next.enabled)}.`);
+    if (typeof next.enabled !== 'boolean')
+      throw new InvalidJobOptionsError('enabled', `must be true or false; got ${JSON.stringify(next.enabled)}.`);
     if (next.tags != null && !(Array.isArray(next.tags) && next.tags.every((t) => typeof t === 'string'))) {
       throw new InvalidJobOptionsError('tags', `must be a list of strings; got ${JSON.stringify(next.tags)}.`);
     }
@@ -139,5 +145,5 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The input's fields that were given, without `by`, which is not a column. */
 function definedOnly(input: Patch): Partial<JobDefinition> {
   const { by: _by, ...fields } = input;
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<JobDefinition>;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { InvalidJobOptionsError, JobExecutionNotFoundError, JobStateError } from '../jobs.errors.js';
-import type { JobName } from '../interfaces/job-handler.interface.js';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
 import { JobService } from '../job.service.js';
 import {
@@ -38,13 +37,16 @@ export class JobHistoryService {
   /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
   async find(query: ExecutionQuery = {}): Promise<ExecutionPage<JobExecution>> {
     const limit = query.limit ?? 50;
-    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw new InvalidJobOptionsError('limit', `must be an integer from 1 to 500; got ${JSON.stringify(limit)}.`);
-    if (query.cursor !== undefined && !isRowId(query.cursor)) throw new InvalidJobOptionsError('cursor', `must be a cursor from a previous page; got ${JSON.stringify(query.cursor)}.`);
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500))
+      throw new InvalidJobOptionsError('limit', `must be an integer from 1 to 500; got ${JSON.stringify(limit)}.`);
+    if (query.cursor !== undefined && !isRowId(query.cursor))
+      throw new InvalidJobOptionsError('cursor', `must be a cursor from a previous page; got ${JSON.stringify(query.cursor)}.`);
     if (query.status !== undefined && !EXECUTION_STATUSES.includes(query.status)) {
       throw new InvalidJobOptionsError('status', `must be one of ${EXECUTION_STATUSES.join(', ')}; got ${JSON.stringify(query.status)}.`);
     }
     for (const key of ['from', 'to'] as const) {
-      if (query[key] !== undefined && !isDate(query[key])) throw new InvalidJobOptionsError(key, `must be a valid Date; got ${JSON.stringify(query[key])}.`);
+      if (query[key] !== undefined && !isDate(query[key]))
+        throw new InvalidJobOptionsError(key, `must be a valid Date; got ${JSON.stringify(query[key])}.`);
     }
     const qb = this.executions.createQueryBuilder('e');
     for (const key of ['name', 'status', 'queue', 'jobId', 'definitionId'] as const) {
@@ -53,7 +55,10 @@ export class JobHistoryService {
     if (query.from) qb.andWhere('e.startedAt >= :from', { from: query.from });
     if (query.to) qb.andWhere('e.startedAt < :to', { to: query.to });
     if (query.cursor) qb.andWhere('e.id < :cursor', { cursor: query.cursor });
-    const rows = await qb.orderBy('e.id', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('e.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
     const items = rows.slice(0, limit).map(withStringId);
     return rows.length > limit ? { items, nextCursor: items[items.length - 1].id } : { items };
   }
@@ -75,7 +80,8 @@ export class JobHistoryService {
     const until = query.until ?? new Date();
     if (!isDate(until)) throw new InvalidJobOptionsError('until', `must be a valid Date; got ${JSON.stringify(query.until)}.`);
     const since = query.since ?? new Date(until.getTime() - DAY);
-    if (!isDate(since) || since >= until) throw new InvalidJobOptionsError('since', `must be a valid Date before until; got ${JSON.stringify(query.since)}.`);
+    if (!isDate(since) || since >= until)
+      throw new InvalidJobOptionsError('since', `must be a valid Date before until; got ${JSON.stringify(query.since)}.`);
     const scope = (qb: SelectQueryBuilder<JobExecution>) => {
       qb.where('e.startedAt >= :since AND e.startedAt < :until', { since, until });
       if (query.name !== undefined) qb.andWhere('e.name = :name', { name: query.name });
@@ -92,7 +98,10 @@ export class JobHistoryService {
     const minutes = (until.getTime() - since.getTime()) / 60_000;
     const summary = { since, until, total, byStatus, throughputPerMinute: Math.round(((byStatus.completed ?? 0) / minutes) * 100) / 100 };
     const finished = () => scope(this.executions.createQueryBuilder('e')).andWhere('e.durationMs IS NOT NULL');
-    const { n, mean } = (await finished().select('COUNT(*)', 'n').addSelect('AVG(e.durationMs)', 'mean').getRawOne<{ n: string | number; mean: string | number | null }>())!;
+    const { n, mean } = (await finished()
+      .select('COUNT(*)', 'n')
+      .addSelect('AVG(e.durationMs)', 'mean')
+      .getRawOne<{ n: string | number; mean: string | number | null }>())!;
     if (!Number(n)) return summary;
     // Percentiles without database-specific functions: the value at rank ceil(0.95 n) of the sorted durations.
     const p95 = await finished()
@@ -123,7 +132,7 @@ export class JobHistoryService {
     if (JSON.stringify(execution.data ?? null).includes(JSON.stringify(REDACTED))) {
       throw new JobStateError(jobId, 'gone from its queue and its recorded data is redacted', 'retry');
     }
-    return this.jobs.add(name as JobName, (execution.data ?? {}) as never, {});
+    return this.jobs.add(name, execution.data ?? {}, {});
   }
 
   /** Deletes executions past `retentionDays`, and beyond the newest `keepPerName` per job name; returns how many. */
@@ -134,7 +143,11 @@ export class JobHistoryService {
       const result = await this.executions
         .createQueryBuilder()
         .delete()
-        .where(new Brackets((w) => w.where('started_at < :cutoff', { cutoff }).orWhere('started_at IS NULL AND finished_at < :cutoff', { cutoff })))
+        .where(
+          new Brackets((w) =>
+            w.where('started_at < :cutoff', { cutoff }).orWhere('started_at IS NULL AND finished_at < :cutoff', { cutoff }),
+          ),
+        )
         .execute();
       deleted += result.affected ?? 0;
     }

@@ -105,7 +105,14 @@ export function recoveredRows(
  * The row of a job that ended while its process died and that the queue has already removed: only the stream's word
  * is left (its result or reason); the attempt is the one history saw start, or the one after the last it saw end.
  */
-export function rowFromStreamOnly(jobId: string, queue: string, outcome: StreamOutcome, stored: StoredAttempt[], at: number, settings: RecoverySettings): ExecutionRow | undefined {
+export function rowFromStreamOnly(
+  jobId: string,
+  queue: string,
+  outcome: StreamOutcome,
+  stored: StoredAttempt[],
+  at: number,
+  settings: RecoverySettings,
+): ExecutionRow | undefined {
   if (outcome.kind === 'retried') return undefined;
   const running = stored.find((r) => r.status === 'running');
   const lastAttempt = stored.reduce((max, r) => Math.max(max, r.attempt), 0);

@@ -111,7 +111,13 @@ export type JobEvent =
   | JobStalledEvent;
 
 /** The member (or members) of the union that carry type `T`; `JobEventOf<'failed'>` is `JobFailedEvent`. */
-export type JobEventOf<T extends JobEventType> = JobEvent extends infer E ? (E extends { type: infer U } ? (T extends U ? E : never) : never) : never;
+export type JobEventOf<T extends JobEventType> = JobEvent extends infer E
+  ? E extends { type: infer U }
+    ? T extends U
+      ? E
+      : never
+    : never
+  : never;
 
 export interface JobEventFilter {
   name?: string;

@@ -1,15 +1,6 @@
 /** BullMQ's states plus the two outcomes we tell apart from an ordinary failure. */
 export type JobState =
-  | 'waiting'
-  | 'prioritized'
-  | 'waiting-children'
-  | 'delayed'
-  | 'active'
-  | 'completed'
-  | 'failed'
-  | 'timeout'
-  | 'cancelled'
-  | 'unknown';
+  'waiting' | 'prioritized' | 'waiting-children' | 'delayed' | 'active' | 'completed' | 'failed' | 'timeout' | 'cancelled' | 'unknown';
 
 /** A job as `JobService.get` and `list` report it. */
 export interface JobInfo {

@@ -29,12 +29,22 @@ export class JobsHealthIndicator {
     const started = Date.now();
     try {
       const reading = Promise.all(names.map((q) => this.queues.get(q).isPaused()));
-      if (!(await within(reading, timeout))) return down(key, `The queue backend did not answer within ${timeout} ms.`, running, missingWorkers);
+      if (!(await within(reading, timeout)))
+        return down(key, `The queue backend did not answer within ${timeout} ms.`, running, missingWorkers);
       const paused = await reading;
       const latencyMs = Date.now() - started;
       const pausedQueues = names.filter((_, i) => paused[i]);
       if (missingWorkers.length) {
-        return { [key]: { status: 'down', latencyMs, workers: running, missingWorkers, pausedQueues, message: `No running worker for: ${missingWorkers.join(', ')}.` } };
+        return {
+          [key]: {
+            status: 'down',
+            latencyMs,
+            workers: running,
+            missingWorkers,
+            pausedQueues,
+            message: `No running worker for: ${missingWorkers.join(', ')}.`,
+          },
+        };
       }
       return { [key]: { status: 'up', latencyMs, workers: running, missingWorkers, pausedQueues } };
     } catch (err) {

@@ -51,11 +51,25 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
       cancelled: counter('cancelled_total', 'Jobs cancelled, before or while they ran.'),
     };
     this.failed = counter('failed_total', 'Jobs that failed for good (timeouts included), by error class.', [...LABELS, 'reason']);
-    const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name: this.named(prefix + name), help, labelNames: LABELS, buckets, registers });
-    this.duration = histogram('run_duration_seconds', 'How long attempts ran, whatever their outcome.', options.durationBuckets ?? DURATION_BUCKETS);
-    this.wait = histogram('wait_duration_seconds', 'From when a job could run (enqueue plus any delay) to the start of its first attempt.', options.waitBuckets ?? WAIT_BUCKETS);
+    const histogram = (name: string, help: string, buckets: number[]) =>
+      new Histogram({ name: this.named(prefix + name), help, labelNames: LABELS, buckets, registers });
+    this.duration = histogram(
+      'run_duration_seconds',
+      'How long attempts ran, whatever their outcome.',
+      options.durationBuckets ?? DURATION_BUCKETS,
+    );
+    this.wait = histogram(
+      'wait_duration_seconds',
+      'From when a job could run (enqueue plus any delay) to the start of its first attempt.',
+      options.waitBuckets ?? WAIT_BUCKETS,
+    );
     // Jobs with a priority wait in BullMQ's `prioritized` set, and every job of this module has one.
-    this.queueGauge(prefix + 'queue_waiting', 'Jobs waiting to run per queue, prioritized ones included.', (c) => c.waiting + c.prioritized, registers);
+    this.queueGauge(
+      prefix + 'queue_waiting',
+      'Jobs waiting to run per queue, prioritized ones included.',
+      (c) => c.waiting + c.prioritized,
+      registers,
+    );
     this.queueGauge(prefix + 'queue_active', 'Jobs running per queue.', (c) => c.active, registers);
     this.queueGauge(prefix + 'queue_delayed', 'Jobs delayed per queue.', (c) => c.delayed, registers);
     this.queueGauge(prefix + 'queue_failed', 'Failed jobs kept per queue.', (c) => c.failed, registers);
@@ -66,9 +80,21 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
   /** What history recovery did on this instance, read when scraped. */
   private recoveryCounters(prefix: string, stats: RepairStats, registers: Registry[]): void {
     const counters: Array<[keyof RepairStats, string, string]> = [
-      ['recovered', 'history_recovered_rows_total', 'History rows written from the queue event stream because the process that ran the attempt died first.'],
-      ['partial', 'history_partial_rows_total', 'Of those, rows with only the result or reason from the stream: the queue had already removed the job.'],
-      ['gaps', 'history_stream_gaps_total', 'Times a queue event stream had been trimmed past where history last read it: attempts in between may have no row.'],
+      [
+        'recovered',
+        'history_recovered_rows_total',
+        'History rows written from the queue event stream because the process that ran the attempt died first.',
+      ],
+      [
+        'partial',
+        'history_partial_rows_total',
+        'Of those, rows with only the result or reason from the stream: the queue had already removed the job.',
+      ],
+      [
+        'gaps',
+        'history_stream_gaps_total',
+        'Times a queue event stream had been trimmed past where history last read it: attempts in between may have no row.',
+      ],
     ];
     for (const [stat, name, help] of counters) {
       let counted = 0;

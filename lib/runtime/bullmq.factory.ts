@@ -4,7 +4,10 @@ import { JOBS_OPTIONS } from '../jobs.constants.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import { createQueueBackend, type QueueBackend, type StreamEntry, type StreamGap } from './queue-backend.js';
 
-export type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'name' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
+export type WorkerSettings = Pick<
+  WorkerOptions,
+  'concurrency' | 'limiter' | 'name' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'
+>;
 
 /**
  * Builds every BullMQ object of the module on one backend, Redis or PostgreSQL; nothing else in the module knows which.

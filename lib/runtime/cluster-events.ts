@@ -174,7 +174,12 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
     if (this.names.size > NAMES_KEPT) this.names.delete(this.names.keys().next().value!);
   }
 
-  private async made(queue: string, jobId: string, make: (job: Job) => JobEvent | undefined, stalled = false): Promise<JobEvent | undefined> {
+  private async made(
+    queue: string,
+    jobId: string,
+    make: (job: Job) => JobEvent | undefined,
+    stalled = false,
+  ): Promise<JobEvent | undefined> {
     const job = await this.job(queue, jobId);
     if (stalled) this.stalled.delete(jobId);
     return job ? make(job) : undefined;
@@ -198,7 +203,9 @@ export class ClusterEvents implements OnApplicationBootstrap, BeforeApplicationS
   private async completed(queue: string, jobId: string, result: unknown): Promise<JobEvent | undefined> {
     this.starts.delete(jobId);
     const job = await this.job(queue, jobId);
-    return job ? jobEvents.completed(job, result, 'cluster') : jobEvents.endedFromStream({ id: jobId, name: this.names.get(jobId) ?? '', queue }, { result });
+    return job
+      ? jobEvents.completed(job, result, 'cluster')
+      : jobEvents.endedFromStream({ id: jobId, name: this.names.get(jobId) ?? '', queue }, { result });
   }
 
   private async failed(queue: string, jobId: string, reason: string | undefined): Promise<JobEvent | undefined> {

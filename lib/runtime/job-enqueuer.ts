@@ -28,7 +28,7 @@ export class JobEnqueuer {
       if (indexes) indexes.push(index);
       else byQueue.set(r.job.queue, [index]);
     });
-    const handles: JobHandle[] = new Array(requests.length);
+    const handles = new Array<JobHandle>(requests.length);
     await Promise.all(
       [...byQueue].map(async ([queue, indexes]) => {
         const jobs = await this.queues

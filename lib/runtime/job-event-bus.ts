@@ -58,7 +58,8 @@ export class JobEventBus implements OnModuleDestroy {
   /** Returns the function that unsubscribes. A cluster-scope subscription starts reading the queues' streams. */
   subscribe(filter: JobEventSubscription, fn: (event: JobEvent) => void): () => void {
     const scope = filter.scope ?? 'local';
-    if (scope !== 'local' && scope !== 'cluster') throw new InvalidJobOptionsError('scope', `must be 'local' or 'cluster'; got ${JSON.stringify(scope)}.`);
+    if (scope !== 'local' && scope !== 'cluster')
+      throw new InvalidJobOptionsError('scope', `must be 'local' or 'cluster'; got ${JSON.stringify(scope)}.`);
     const listener = { filter, fn };
     this.listeners[scope] = [...this.listeners[scope], listener];
     if (scope === 'local') this.counts.set(filter.event, (this.counts.get(filter.event) ?? 0) + 1);
@@ -81,10 +82,11 @@ export class JobEventBus implements OnModuleDestroy {
     return this.cluster.start();
   }
 
-
   /** The stream as an Observable, for consumers such as Server-Sent Events; it completes when the app closes. */
   observe(filter: JobEventSubscription = { event: '*' }): Observable<JobEvent> {
-    return new Observable<JobEvent>((subscriber) => this.subscribe(filter, (event) => subscriber.next(event))).pipe(takeUntil(this.closing));
+    return new Observable<JobEvent>((subscriber) => this.subscribe(filter, (event) => subscriber.next(event))).pipe(
+      takeUntil(this.closing),
+    );
   }
 
   /** An open event stream (a browser's SSE connection) would otherwise hold the HTTP server open for ever at shutdown. */

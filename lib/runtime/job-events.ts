@@ -58,7 +58,11 @@ export const errorOf = (err: Error): JobEventError => ({ name: err.name, message
  */
 export function queueErrorOf(reason: string | undefined, stack: string | undefined): JobEventError {
   const match = /^([A-Za-z_$][\w$]*): ?(.*)$/.exec(stack?.split('\n', 1)[0] ?? '');
-  const byReason = reason?.startsWith(TIMEOUT_REASON) ? 'JobTimeoutError' : reason?.startsWith(CANCELLED_REASON) ? 'JobCancelledError' : undefined;
+  const byReason = reason?.startsWith(TIMEOUT_REASON)
+    ? 'JobTimeoutError'
+    : reason?.startsWith(CANCELLED_REASON)
+      ? 'JobCancelledError'
+      : undefined;
   return { name: match?.[1] ?? byReason ?? 'Error', message: reason ?? match?.[2] ?? '', ...(stack ? { stack } : {}) };
 }
 
@@ -98,12 +102,35 @@ export const jobEvents = {
     };
   },
 
-  progress(subject: EventSubject, progress: number | object, attempt: number | undefined, scope: JobEventScope = 'local'): JobProgressEvent {
-    return { type: 'progress', jobId: subject.id, name: subject.name, queue: subject.queue, timestamp: Date.now(), scope, progress, attempt };
+  progress(
+    subject: EventSubject,
+    progress: number | object,
+    attempt: number | undefined,
+    scope: JobEventScope = 'local',
+  ): JobProgressEvent {
+    return {
+      type: 'progress',
+      jobId: subject.id,
+      name: subject.name,
+      queue: subject.queue,
+      timestamp: Date.now(),
+      scope,
+      progress,
+      attempt,
+    };
   },
 
   log(subject: EventSubject, line: string, attempt: number): JobLogEvent {
-    return { type: 'log', jobId: subject.id, name: subject.name, queue: subject.queue, timestamp: Date.now(), scope: 'local', log: line, attempt };
+    return {
+      type: 'log',
+      jobId: subject.id,
+      name: subject.name,
+      queue: subject.queue,
+      timestamp: Date.now(),
+      scope: 'local',
+      log: line,
+      attempt,
+    };
   },
 
   completed(job: EventSource, result: unknown, scope: JobEventScope = 'local'): JobCompletedEvent {
@@ -150,7 +177,13 @@ export const jobEvents = {
   stalled(job: EventSource | undefined, subject: { jobId: string; queue: string }, scope: JobEventScope = 'local'): JobStalledEvent {
     if (!job) return { type: 'stalled', jobId: fromQueueId(subject.jobId), name: '', queue: subject.queue, timestamp: Date.now(), scope };
     const rerunEnded = job.finishedOn !== undefined && job.finishedOn >= (job.processedOn ?? 0);
-    return { type: 'stalled', ...base(job, scope), attempt: job.attemptsMade + (rerunEnded ? 0 : 1), maxAttempts: maxAttemptsOf(job), startedAt: startedAtOf(job) };
+    return {
+      type: 'stalled',
+      ...base(job, scope),
+      attempt: job.attemptsMade + (rerunEnded ? 0 : 1),
+      maxAttempts: maxAttemptsOf(job),
+      startedAt: startedAtOf(job),
+    };
   },
 
   /** Removed before it ever ran. */
@@ -162,8 +195,20 @@ export const jobEvents = {
    * The end of a job the queue no longer keeps, from what its event stream said: a result, a reason, or a removal before
    * it ran. Attempt counts are unknown (0).
    */
-  endedFromStream(subject: EventSubject, end: { result: unknown } | { reason: string | undefined } | 'removed'): JobCompletedEvent | JobFailedEvent {
-    const fields = { jobId: fromQueueId(subject.id), name: subject.name, queue: subject.queue, timestamp: Date.now(), scope: 'cluster' as const, attempt: 0, maxAttempts: 0, finishedAt: Date.now() };
+  endedFromStream(
+    subject: EventSubject,
+    end: { result: unknown } | { reason: string | undefined } | 'removed',
+  ): JobCompletedEvent | JobFailedEvent {
+    const fields = {
+      jobId: fromQueueId(subject.id),
+      name: subject.name,
+      queue: subject.queue,
+      timestamp: Date.now(),
+      scope: 'cluster' as const,
+      attempt: 0,
+      maxAttempts: 0,
+      finishedAt: Date.now(),
+    };
     if (end === 'removed') return { type: 'cancelled', ...fields };
     if ('result' in end) return { type: 'completed', ...fields, result: end.result };
     const error = queueErrorOf(end.reason, undefined);

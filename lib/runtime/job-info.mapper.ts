@@ -10,7 +10,7 @@ const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);
 export function stateOf(job: Job, state: BullJobState | 'unknown'): JobState {
   if (state === 'failed' && job.failedReason?.startsWith(CANCELLED_REASON)) return 'cancelled';
   if (state === 'failed' && job.failedReason?.startsWith(TIMEOUT_REASON)) return 'timeout';
-  return state === 'waiting-children' || state === 'unknown' ? state : (state as JobState);
+  return state === 'waiting-children' || state === 'unknown' ? state : state;
 }
 
 export function toJobInfo(job: Job, state: BullJobState | 'unknown'): JobInfo {

@@ -32,7 +32,6 @@ export interface JobRequest {
   opts: StoredJobOptions;
 }
 
-
 /** Module defaults overlaid with a processor's options, as BullMQ options; computed once per job name. */
 export function baseJobOptions(
   processor: JobProcessorOptions,
@@ -93,7 +92,7 @@ export class JobRequestBuilder {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new JobPayloadValidationError(job.name, [{ field: '(payload)', constraints: { isObject: 'payload must be an object' } }]);
     }
-    const instance = plainToInstance(job.options.schema!, data) as object;
+    const instance: object = plainToInstance(job.options.schema!, data);
     const errors = await validate(instance, { forbidUnknownValues: true });
     if (errors.length) throw new JobPayloadValidationError(job.name, flattenErrors(errors));
   }
@@ -108,7 +107,8 @@ export class JobRequestBuilder {
     if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
     if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');
     if (o.delay !== undefined) {
-      if (!(Number.isFinite(o.delay) && o.delay >= 0)) throw new InvalidJobOptionsError('delay', `must be a non-negative number of ms; got ${JSON.stringify(o.delay)}.`);
+      if (!(Number.isFinite(o.delay) && o.delay >= 0))
+        throw new InvalidJobOptionsError('delay', `must be a non-negative number of ms; got ${JSON.stringify(o.delay)}.`);
       opts.delay = o.delay;
     }
     if (o.runAt !== undefined) {
@@ -119,18 +119,21 @@ export class JobRequestBuilder {
       opts.delay = delay;
     }
     if (o.attempts !== undefined) {
-      if (!isPositiveInt(o.attempts)) throw new InvalidJobOptionsError('attempts', `must be a positive integer; got ${JSON.stringify(o.attempts)}.`);
+      if (!isPositiveInt(o.attempts))
+        throw new InvalidJobOptionsError('attempts', `must be a positive integer; got ${JSON.stringify(o.attempts)}.`);
       opts.attempts = o.attempts;
     }
     if (o.timeout !== undefined) {
-      if (!isPositiveInt(o.timeout)) throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms); got ${JSON.stringify(o.timeout)}.`);
+      if (!isPositiveInt(o.timeout))
+        throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms); got ${JSON.stringify(o.timeout)}.`);
       opts.timeout = o.timeout;
     }
     if (o.backoff !== undefined) opts.backoff = toBullBackoff(normalizeBackoff(o.backoff, 'backoff', true));
     if (o.deduplication !== undefined) {
       const { id, ttl } = o.deduplication;
       if (typeof id !== 'string' || !id) throw new InvalidJobOptionsError('deduplication.id', 'must be a non-empty string.');
-      if (ttl !== undefined && !isPositiveInt(ttl)) throw new InvalidJobOptionsError('deduplication.ttl', 'must be a positive integer (ms).');
+      if (ttl !== undefined && !isPositiveInt(ttl))
+        throw new InvalidJobOptionsError('deduplication.ttl', 'must be a positive integer (ms).');
       opts.deduplication = ttl === undefined ? { id } : { id, ttl };
     }
     if (o.removeOnComplete !== undefined) opts.removeOnComplete = o.removeOnComplete;

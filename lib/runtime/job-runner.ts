@@ -11,7 +11,9 @@ import { jobEvents } from './job-events.js';
 import { untilAborted } from './until-aborted.js';
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+  value !== null &&
+  (typeof value === 'object' || typeof value === 'function') &&
+  typeof (value as PromiseLike<unknown>).then === 'function';
 
 /** Runs one attempt of a job: finds its handler, applies timeout and cancellation, and reports it started. */
 @Injectable()
@@ -35,7 +37,7 @@ export class JobRunner {
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
     try {
       const schema = registered.options.schema;
-      const data = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
+      const data: unknown = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
       const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
       if (this.bus.listensTo('active')) this.bus.publish(jobEvents.active(job));
       controller.signal.throwIfAborted();
@@ -60,5 +62,4 @@ export class JobRunner {
       release();
     }
   }
-
 }

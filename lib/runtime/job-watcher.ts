@@ -29,13 +29,25 @@ export class JobWatcher {
         if (done) return;
         if (held) return void held.push(event);
         subscriber.next(event);
-        if (FINAL_EVENT_TYPES.has(event.type)) (done = true), subscriber.complete();
+        if (FINAL_EVENT_TYPES.has(event.type)) {
+          done = true;
+          subscriber.complete();
+        }
       };
       const fail = (err: unknown) => done || ((done = true), subscriber.error(err));
       // Ends with the application too, so an open stream (a browser's SSE) never holds the HTTP server at shutdown.
-      const events = this.bus.observe({ event: '*', scope: 'cluster', jobId: id, queue }).subscribe({ next, complete: () => done || subscriber.complete() });
+      const events = this.bus
+        .observe({ event: '*', scope: 'cluster', jobId: id, queue })
+        .subscribe({ next, complete: () => done || subscriber.complete() });
       // A safety net should the final event never come (a job removed before its end was read): the job's own state.
-      const poll = setInterval(() => void this.finalEventOf(id, queue).then((end) => end && next(end), () => undefined), WATCH_POLL_MS);
+      const poll = setInterval(
+        () =>
+          void this.finalEventOf(id, queue).then(
+            (end) => end && next(end),
+            () => undefined,
+          ),
+        WATCH_POLL_MS,
+      );
       poll.unref();
       // Read after the stream is being followed, so an end that happens in between is seen by one or the other.
       this.bus
@@ -73,7 +85,9 @@ export class JobWatcher {
     }
     const final = this.watch(id, queue).pipe(
       filter((event) => FINAL_EVENT_TYPES.has(event.type)),
-      limit === undefined ? (source) => source : timeout({ first: limit, with: () => throwError(() => new JobWaitTimeoutError(id, limit)) }),
+      limit === undefined
+        ? (source) => source
+        : timeout({ first: limit, with: () => throwError(() => new JobWaitTimeoutError(id, limit)) }),
     );
     const event = await firstValueFrom(final);
     if (event.type === 'completed') return event.result as T;

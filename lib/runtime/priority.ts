@@ -6,7 +6,7 @@ import type { JobPriority } from '../interfaces/job-options.interface.js';
 export function toBullPriority(priority: JobPriority | undefined): number {
   if (priority === undefined) return PRIORITY_LEVELS.normal;
   if (typeof priority === 'string') {
-    const level = PRIORITY_LEVELS[priority as keyof typeof PRIORITY_LEVELS];
+    const level = PRIORITY_LEVELS[priority];
     if (level !== undefined) return level;
   } else if (Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY) {
     return priority;

@@ -58,7 +58,11 @@ function createRedisClient(redis: RedisConnection): Redis | Cluster {
   if (typeof redis === 'string') return new Redis(redis, common);
   if ('cluster' in redis) {
     const options = redis.options ?? {};
-    return new Cluster(redis.cluster, { ...options, lazyConnect: true, redisOptions: { ...options.redisOptions, maxRetriesPerRequest: null } });
+    return new Cluster(redis.cluster, {
+      ...options,
+      lazyConnect: true,
+      redisOptions: { ...options.redisOptions, maxRetriesPerRequest: null },
+    });
   }
   return new Redis({ ...redis, ...common });
 }
@@ -88,9 +92,18 @@ function redisBackend(redis: RedisConnection, prefix: string): QueueBackend {
       const newest = field('last-generated-id') as string;
       // Read from an empty stream ("0-0"): something is gone if the stream ever dropped an entry.
       const gone =
-        position === '0-0' ? Number(field('entries-added')) > Number(field('length')) : first ? streamIdAfter(first, position) : streamIdAfter(newest, position);
+        position === '0-0'
+          ? Number(field('entries-added')) > Number(field('length'))
+          : first
+            ? streamIdAfter(first, position)
+            : streamIdAfter(newest, position);
       const at = (id: string) => new Date(Number(id.split('-')[0])).toISOString();
-      return gone ? { description: `events from ${at(position)} to ${first ? at(first) : at(newest)} were deleted unread`, since: Number(position.split('-')[0]) } : undefined;
+      return gone
+        ? {
+            description: `events from ${at(position)} to ${first ? at(first) : at(newest)} were deleted unread`,
+            since: Number(position.split('-')[0]),
+          }
+        : undefined;
     },
     async lastEventId(queue) {
       const [newest] = (await client.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
@@ -123,11 +136,16 @@ function postgresBackend({ postgres, schema, migrate }: PostgresConnection): Que
       const { first, last, max_len: maxLen } = rows[0] ?? {};
       if (!first || !last) return undefined;
       const threshold = BigInt(last) - BigInt(maxLen ?? '10000');
-      return BigInt(first) > BigInt(position) + 1n && threshold >= BigInt(position) ? { description: `events with ids ${position} to ${first} may have been deleted unread` } : undefined;
+      return BigInt(first) > BigInt(position) + 1n && threshold >= BigInt(position)
+        ? { description: `events with ids ${position} to ${first} may have been deleted unread` }
+        : undefined;
     },
     async lastEventId(queue) {
       // Ids come from one sequence across queues, so every later event of this queue has a larger id than any now.
-      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(`SELECT coalesce(max(id), 0)::text AS last FROM event WHERE queue = $1`, [queue.name]);
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(
+        `SELECT coalesce(max(id), 0)::text AS last FROM event WHERE queue = $1`,
+        [queue.name],
+      );
       return rows[0]?.last ?? '0';
     },
     async eventsBetween(queue, after, upTo) {

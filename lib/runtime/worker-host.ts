@@ -40,7 +40,9 @@ export class WorkerHost {
     if (workers === true) return this.queues.names();
     const unknown = workers.filter((q) => !this.queues.names().includes(q));
     if (unknown.length) {
-      throw new JobsConfigurationError(`JobsModule option "workers" names unknown queues: ${unknown.join(', ')}; known: ${this.queues.names().join(', ')}.`);
+      throw new JobsConfigurationError(
+        `JobsModule option "workers" names unknown queues: ${unknown.join(', ')}; known: ${this.queues.names().join(', ')}.`,
+      );
     }
     return workers;
   }
@@ -83,7 +85,9 @@ export class WorkerHost {
     // A closing worker waits for its active jobs, including any it fetched just before it was told to stop.
     const closing = Promise.allSettled(this.workers.map((w) => w.close()));
     if (!(await within(closing, this.options.shutdownTimeout))) {
-      this.logger.warn(`${this.active.size} job(s) still running after shutdownTimeout (${this.options.shutdownTimeout} ms); returning them to their queues.`);
+      this.logger.warn(
+        `${this.active.size} job(s) still running after shutdownTimeout (${this.options.shutdownTimeout} ms); returning them to their queues.`,
+      );
       this.active.abortAll(new ShutdownAbort());
     }
     await closing;

@@ -40,7 +40,10 @@ export function nextCronRun(expression: string, from: Date, { timeZone, startDat
 }
 
 /** The next `count` run times after `from`, read in `timeZone`. */
-export function nextCronRuns(expression: string, { timeZone, from = new Date(), count = 1 }: { timeZone?: string; from?: Date; count?: number }): Date[] {
+export function nextCronRuns(
+  expression: string,
+  { timeZone, from = new Date(), count = 1 }: { timeZone?: string; from?: Date; count?: number },
+): Date[] {
   const cron = parseCron(expression, { timeZone, from });
   return Array.from({ length: count }, () => cron.next().toDate());
 }
@@ -57,6 +60,7 @@ export function cronProblem(expression: unknown, timeZone?: string): string | un
     return (err as Error).message;
   }
   // The parser picks H's value at random on every parse, and BullMQ parses a scheduler's pattern again for each run.
-  if (fields.some((field) => field.replace(/[a-z]{3}/gi, '').includes('H'))) return 'hashed values (H) are not supported: each run would pick another time';
+  if (fields.some((field) => field.replace(/[a-z]{3}/gi, '').includes('H')))
+    return 'hashed values (H) are not supported: each run would pick another time';
   return undefined;
 }

@@ -39,7 +39,8 @@ export class CronTimer {
     this.armedFor = at;
     if (!at || !this.running) return;
     const wait = at.getTime() - Date.now();
-    this.handle = wait > MAX_TIMER_DELAY ? setTimeout(() => this.arm(at), MAX_TIMER_DELAY) : setTimeout(() => this.fire(at), Math.max(wait, 0));
+    this.handle =
+      wait > MAX_TIMER_DELAY ? setTimeout(() => this.arm(at), MAX_TIMER_DELAY) : setTimeout(() => this.fire(at), Math.max(wait, 0));
   }
 
   private fire(at: Date): void {

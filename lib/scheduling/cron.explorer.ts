@@ -52,13 +52,23 @@ export class CronExplorer implements OnModuleInit {
     const timing = scheduleTimingProblem(options);
     if (timing) fail(timing.option, timing.detail);
     const name = options.name ?? where;
-    if (typeof name !== 'string' || !name || name.includes(':')) fail('name', `must be a non-empty string without ":"; got ${JSON.stringify(name)}.`);
+    if (typeof name !== 'string' || !name || name.includes(':'))
+      fail('name', `must be a non-empty string without ":"; got ${JSON.stringify(name)}.`);
     const queue = options.queue ?? DEFAULT_QUEUE;
-    if (typeof queue !== 'string' || !queue || queue.includes(':')) fail('queue', `must be a non-empty name without ":"; got ${JSON.stringify(queue)}.`);
+    if (typeof queue !== 'string' || !queue || queue.includes(':'))
+      fail('queue', `must be a non-empty name without ":"; got ${JSON.stringify(queue)}.`);
 
     const run = (ctx: JobContext) => (instance as Record<string, (ctx: JobContext) => unknown>)[method](ctx);
     const baseOptions = baseJobOptions(options, this.options.defaultJobOptions, fail);
-    this.jobs.register({ name, queue, className: where, kind: 'cron', handler: { handle: (_data, ctx) => run(ctx) }, options, baseOptions });
+    this.jobs.register({
+      name,
+      queue,
+      className: where,
+      kind: 'cron',
+      handler: { handle: (_data, ctx) => run(ctx) },
+      options,
+      baseOptions,
+    });
     this.crons.add({
       name,
       where,

@@ -47,8 +47,10 @@ export class JobSchedules {
   /** Creates or replaces the run-time schedule `options.id` (default: the job name) of a registered job. */
   async schedule(jobName: string, options: ScheduleOptions): Promise<ScheduleInfo> {
     const id = options.id ?? jobName;
-    if (typeof id !== 'string' || !id || id.length > 255) throw new InvalidJobOptionsError('id', `must be a string of 1 to 255 characters; got ${JSON.stringify(id)}.`);
-    if ((options.cron === undefined) === (options.every === undefined)) throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
+    if (typeof id !== 'string' || !id || id.length > 255)
+      throw new InvalidJobOptionsError('id', `must be a string of 1 to 255 characters; got ${JSON.stringify(id)}.`);
+    if ((options.cron === undefined) === (options.every === undefined))
+      throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
     if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
       throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
     }
@@ -84,7 +86,9 @@ export class JobSchedules {
 
   /** Removes a run-time schedule; returns whether one existed. */
   async unschedule(id: string): Promise<boolean> {
-    const removed = await Promise.all(this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(RUNTIME_SCHEDULE_PREFIX + toQueueId(id))));
+    const removed = await Promise.all(
+      this.queues.names().map((q) => this.queues.get(q).removeJobScheduler(RUNTIME_SCHEDULE_PREFIX + toQueueId(id))),
+    );
     return removed.some(Boolean);
   }
 
@@ -98,7 +102,12 @@ export class JobSchedules {
   }
 
   /** Returns the queue the scheduler was put on. */
-  private async upsert(schedulerId: string, jobName: string, o: ScheduleOptions, origin: Pick<StoredJobOptions, 'definitionId'> = {}): Promise<string> {
+  private async upsert(
+    schedulerId: string,
+    jobName: string,
+    o: ScheduleOptions,
+    origin: Pick<StoredJobOptions, 'definitionId'> = {},
+  ): Promise<string> {
     const { job, data, opts } = await this.requests.build(jobName, o.data ?? {}, {
       attempts: o.attempts,
       backoff: o.backoff,
@@ -160,5 +169,6 @@ export class JobSchedules {
 /** Refuses an invalid expression or time zone, naming which of the two is at fault. */
 export function checkCron(cron: string | undefined, timeZone: string | undefined): void {
   const problem = cron !== undefined ? cronProblem(cron, timeZone) : undefined;
-  if (problem) throw new InvalidJobOptionsError(problem.startsWith('unknown time zone') ? 'timeZone' : 'cron', `${JSON.stringify(cron)}: ${problem}.`);
+  if (problem)
+    throw new InvalidJobOptionsError(problem.startsWith('unknown time zone') ? 'timeZone' : 'cron', `${JSON.stringify(cron)}: ${problem}.`);
 }

@@ -43,9 +43,15 @@ export class LocalCronRunner {
     for (const cron of this.started) {
       if (cron.options.limit) this.runsLeft.set(cron.name, cron.options.limit);
       if (cron.every) {
-        this.scheduler.addInterval(cron.name, setInterval(() => void this.tick(cron), cron.every));
+        this.scheduler.addInterval(
+          cron.name,
+          setInterval(() => void this.tick(cron), cron.every),
+        );
       } else {
-        const timer = new CronTimer((from) => this.nextRun(cron, from), (at) => void this.tick(cron, at.getTime()));
+        const timer = new CronTimer(
+          (from) => this.nextRun(cron, from),
+          (at) => void this.tick(cron, at.getTime()),
+        );
         this.timers.set(cron.name, timer);
         timer.start();
       }
@@ -72,7 +78,8 @@ export class LocalCronRunner {
   private async tick(cron: DeclaredCron, scheduledAt = Date.now()): Promise<void> {
     const now = Date.now();
     const { startDate, endDate } = cron.options;
-    if (this.busy.has(cron.name) || (startDate && scheduledAt < startDate.getTime()) || (endDate && scheduledAt > endDate.getTime())) return;
+    if (this.busy.has(cron.name) || (startDate && scheduledAt < startDate.getTime()) || (endDate && scheduledAt > endDate.getTime()))
+      return;
     const left = this.runsLeft.get(cron.name);
     if (left === 0) return;
     if (left !== undefined) this.runsLeft.set(cron.name, left - 1);
@@ -99,7 +106,10 @@ export class LocalCronRunner {
     this.busy.add(cron.name);
     try {
       this.bus.publish(jobEvents.active(run));
-      const result = await untilAborted(Promise.resolve().then(() => cron.run(ctx)), controller.signal);
+      const result = await untilAborted(
+        Promise.resolve().then(() => cron.run(ctx)),
+        controller.signal,
+      );
       this.bus.publish(jobEvents.completed({ ...run, attemptsMade: 1, finishedOn: Date.now() }, result));
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));

@@ -86,7 +86,11 @@ afterAll(async () => {
 
 /** Waits until the history holds an execution of this job in one of these statuses. */
 async function execution(jobId: string, status = 'completed') {
-  return waitUntil(async () => (await api('GET', `/executions?jobId=${jobId}&status=${status}`)).body.items[0], 10_000, `execution of ${jobId}`);
+  return waitUntil(
+    async () => (await api('GET', `/executions?jobId=${jobId}&status=${status}`)).body.items[0],
+    10_000,
+    `execution of ${jobId}`,
+  );
 }
 
 describe('types', () => {
@@ -158,7 +162,11 @@ describe('runs', () => {
   });
 
   it('answers 404 for unknown job ids', async () => {
-    for (const [method, path] of [['GET', '/runs/nope'], ['DELETE', '/runs/nope'], ['POST', '/runs/nope/retry']]) {
+    for (const [method, path] of [
+      ['GET', '/runs/nope'],
+      ['DELETE', '/runs/nope'],
+      ['POST', '/runs/nope/retry'],
+    ]) {
       const answer = await api(method, path);
       expect(answer.status).toBe(404);
       expect(answer.body).toMatchObject({ code: 'JOB_NOT_FOUND', message: 'No job with id "nope".' });
@@ -168,7 +176,13 @@ describe('runs', () => {
 
 describe('schedules', () => {
   it('creates, lists with next run, and deletes a schedule', async () => {
-    const created = await api('POST', '/schedules', { name: 'mail.send', id: 'nightly', cron: '0 3 * * *', timeZone: 'Europe/Berlin', data: mail().data });
+    const created = await api('POST', '/schedules', {
+      name: 'mail.send',
+      id: 'nightly',
+      cron: '0 3 * * *',
+      timeZone: 'Europe/Berlin',
+      data: mail().data,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'nightly', name: 'mail.send', origin: 'runtime', cron: '0 3 * * *' });
     const listed = (await api('GET', '/schedules')).body.find((s: any) => s.id === 'nightly');
@@ -212,14 +226,23 @@ describe('queues', () => {
 
 describe('definitions', () => {
   it('creates, changes, runs and deletes a definition', async () => {
-    const created = await api('POST', '/definitions', { name: 'weekly digest', handler: 'mail.send', data: mail().data, cron: '0 8 * * 1', tags: ['mail'] });
+    const created = await api('POST', '/definitions', {
+      name: 'weekly digest',
+      handler: 'mail.send',
+      data: mail().data,
+      cron: '0 8 * * 1',
+      tags: ['mail'],
+    });
     expect(created.status).toBe(201);
     const { id } = created.body;
     expect(created.body).toMatchObject({ name: 'weekly digest', handler: 'mail.send', enabled: true, cron: '0 8 * * 1' });
     expect((await api('GET', '/schedules')).body.find((s: any) => s.id === id)).toMatchObject({ origin: 'definition' });
 
     expect((await api('GET', '/definitions')).body.map((d: any) => d.id)).toContain(id);
-    expect((await api('PATCH', `/definitions/${id}`, { memo: 'for the team' })).body).toMatchObject({ memo: 'for the team', cron: '0 8 * * 1' });
+    expect((await api('PATCH', `/definitions/${id}`, { memo: 'for the team' })).body).toMatchObject({
+      memo: 'for the team',
+      cron: '0 8 * * 1',
+    });
     expect((await api('POST', `/definitions/${id}/disable`)).body.enabled).toBe(false);
     expect((await api('GET', '/schedules')).body.find((s: any) => s.id === id)).toBeUndefined();
     expect((await api('POST', `/definitions/${id}/enable`)).body.enabled).toBe(true);
@@ -236,7 +259,13 @@ describe('definitions', () => {
     expect(taken.body.code).toBe('JOB_DEFINITION_NAME_TAKEN');
 
     expect((await api('DELETE', `/definitions/${id}`)).status).toBe(204);
-    for (const [method, path] of [['GET', ''], ['PATCH', ''], ['DELETE', ''], ['POST', '/execute'], ['GET', '/executions']]) {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['PATCH', ''],
+      ['DELETE', ''],
+      ['POST', '/execute'],
+      ['GET', '/executions'],
+    ]) {
       const answer = await api(method, `/definitions/${id}${path}`, method === 'PATCH' ? { memo: 'x' } : undefined);
       expect(answer.status).toBe(404);
       expect(answer.body.code).toBe('JOB_DEFINITION_NOT_FOUND');
@@ -297,7 +326,10 @@ describe('events', () => {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const data = buffer.slice(0, end).split('\n').find((l) => l.startsWith('data: '));
+          const data = buffer
+            .slice(0, end)
+            .split('\n')
+            .find((l) => l.startsWith('data: '));
           buffer = buffer.slice(end + 2);
           if (data) received.push(JSON.parse(data.slice(6)));
         }
@@ -394,24 +426,37 @@ describe('Swagger', () => {
       ].sort(),
     );
     for (const [path, item] of Object.entries(doc.paths).filter(([p]) => p.startsWith(base))) {
-      for (const [method, operation] of Object.entries(item) as Array<[string, any]>) {
+      for (const [method, operation] of Object.entries<any>(item)) {
         const where = `${method.toUpperCase()} ${path}`;
         expect([where, operation.tags]).toEqual([where, ['jobs']]);
         const success = Object.entries(operation.responses).find(([code]) => code.startsWith('2'));
         expect([where, !!success]).toEqual([where, true]);
         if (success![0] !== '204') expect([where, !!(success![1] as any).content]).toEqual([where, true]);
-        expect([where, operation.responses['400']?.content['application/json'].schema.$ref]).toEqual([where, '#/components/schemas/ErrorDto']);
+        expect([where, operation.responses['400']?.content['application/json'].schema.$ref]).toEqual([
+          where,
+          '#/components/schemas/ErrorDto',
+        ]);
         if (['post', 'patch'].includes(method) && operation.requestBody) {
           expect(operation.requestBody.content['application/json'].schema.$ref).toMatch(/^#\/components\/schemas\//);
         }
       }
     }
     const runList = doc.paths[`${base}/runs`].get!.parameters as Array<{ name: string; in: string }>;
-    expect(runList.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['query:limit', 'query:name', 'query:offset', 'query:queue', 'query:state']);
+    expect(runList.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'query:limit',
+      'query:name',
+      'query:offset',
+      'query:queue',
+      'query:state',
+    ]);
     expect((doc.paths[`${base}/queues/{name}/drain`].post!.requestBody as { required: boolean }).required).toBe(false);
     const schemas = doc.components!.schemas as Record<string, any>;
-    expect(doc.paths[`${base}/runs`].post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/EnqueueRunDto' } } } });
-    expect(doc.paths[`${base}/definitions`].post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateDefinitionDto' } } } });
+    expect(doc.paths[`${base}/runs`].post!.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/EnqueueRunDto' } } },
+    });
+    expect(doc.paths[`${base}/definitions`].post!.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateDefinitionDto' } } },
+    });
     expect(Object.keys(schemas.EnqueueRunDto.properties)).toEqual(['name', 'data', 'options']);
     expect(schemas.RunOptionsDto.properties.priority.oneOf).toHaveLength(2);
     expect(schemas.JobInfoDto.required).toEqual(expect.arrayContaining(['id', 'state', 'createdAt']));
@@ -434,8 +479,22 @@ describe('malformed requests', () => {
     ['unknown option', 'POST', '/runs', { ...mail(), options: { retries: 3 } }, 400, 'options.retries'],
     ['unknown top-level field', 'POST', '/runs', { ...mail(), queue: 'x' }, 400, 'queue'],
     ['zero attempts', 'POST', '/runs', { ...mail(), options: { attempts: 0 } }, 400, 'options.attempts'],
-    ['unknown backoff type', 'POST', '/runs', { ...mail(), options: { backoff: { type: 'random', delay: 1 } } }, 400, 'options.backoff.type'],
-    ['delay and runAt together', 'POST', '/runs', { ...mail(), options: { delay: 5, runAt: new Date(Date.now() + 60_000).toISOString() } }, 400, 'options.runAt'],
+    [
+      'unknown backoff type',
+      'POST',
+      '/runs',
+      { ...mail(), options: { backoff: { type: 'random', delay: 1 } } },
+      400,
+      'options.backoff.type',
+    ],
+    [
+      'delay and runAt together',
+      'POST',
+      '/runs',
+      { ...mail(), options: { delay: 5, runAt: new Date(Date.now() + 60_000).toISOString() } },
+      400,
+      'options.runAt',
+    ],
     ['empty bulk', 'POST', '/runs/bulk', { jobs: [] }, 400, 'jobs'],
     ['bad item in bulk', 'POST', '/runs/bulk', { jobs: [mail(), { name: '' }] }, 400, 'jobs.1.name'],
     ['limit of zero', 'GET', '/runs?limit=0', undefined, 400, 'limit'],
@@ -450,7 +509,14 @@ describe('malformed requests', () => {
     ['drain flag not boolean', 'POST', '/queues/default/drain', { delayed: 'yes' }, 400, 'delayed'],
     ['definition without name', 'POST', '/definitions', { handler: 'mail.send' }, 400, 'name'],
     ['definition of unknown handler', 'POST', '/definitions', { name: 'd1', handler: 'nope' }, 400, 'handler'],
-    ['definition with invalid cron', 'POST', '/definitions', { name: 'd2', handler: 'mail.send', data: mail().data, cron: 'every day' }, 400, 'cron'],
+    [
+      'definition with invalid cron',
+      'POST',
+      '/definitions',
+      { name: 'd2', handler: 'mail.send', data: mail().data, cron: 'every day' },
+      400,
+      'cron',
+    ],
     ['definition data fails schema', 'POST', '/definitions', { name: 'd3', handler: 'mail.send', data: { to: 1 } }, 400, 'data.to'],
     ['definition tags not strings', 'POST', '/definitions', { name: 'd4', handler: 'mail.send', tags: [1] }, 400, 'tags'],
     ['unknown execution status', 'GET', '/executions?status=done', undefined, 400, 'status'],
@@ -467,7 +533,14 @@ describe('malformed requests', () => {
     ['every beyond a timer', 'POST', '/schedules', { name: 'mail.send', every: 1e300 }, 400, 'every'],
     ['cursor beyond a bigint', 'GET', '/executions?cursor=99999999999999999999999', undefined, 400, 'cursor'],
     ['NUL in a filter', 'GET', '/executions?name=a%00b', undefined, 400, 'name'],
-    ['definition timeout beyond an int column', 'POST', '/definitions', { name: 'd5', handler: 'mail.send', timeout: 3_000_000_000 }, 400, 'timeout'],
+    [
+      'definition timeout beyond an int column',
+      'POST',
+      '/definitions',
+      { name: 'd5', handler: 'mail.send', timeout: 3_000_000_000 },
+      400,
+      'timeout',
+    ],
     ['NUL in a definition name', 'POST', '/definitions', { name: 'd\u0000', handler: 'mail.send' }, 400, 'name'],
   ];
 

@@ -62,7 +62,10 @@ describe('admin API set up by the host', () => {
     const h = await createHttpApp({
       extras: { admin: { enabled: true, guards: [OpenGuard] } },
       // A common host setup: strip unknown fields and convert strings by the declared type.
-      configure: (app) => void app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, transformOptions: { enableImplicitConversion: true } })),
+      configure: (app) =>
+        void app.useGlobalPipes(
+          new ValidationPipe({ whitelist: true, transform: true, transformOptions: { enableImplicitConversion: true } }),
+        ),
     });
     const post = (path: string, body: unknown) =>
       fetch(`${h.url}/jobs${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -59,7 +59,15 @@ describe('Bull Board', () => {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -153,7 +161,10 @@ describe('Bull Board', () => {
   it('refuses everyone with 403 when it has neither auth nor middleware', async () => {
     const warnings: string[] = [];
     const quiet = () => undefined;
-    const { board } = await start({ enabled: true }, { log: quiet, error: quiet, warn: (message: unknown) => void warnings.push(String(message)) });
+    const { board } = await start(
+      { enabled: true },
+      { log: quiet, error: quiet, warn: (message: unknown) => void warnings.push(String(message)) },
+    );
     expect(warnings.filter((w) => w.includes('board.auth nor board.middleware'))).toHaveLength(1);
     for (const headers of [{}, AUTHORIZED, { 'x-ops': 'yes' }] as Array<Record<string, string>>) {
       const page = await fetch(board, { headers });

@@ -137,7 +137,12 @@ function parseExposition(text: string): Pick<Scrape, 'samples' | 'types'> {
 async function scrape(url: string): Promise<Scrape> {
   const res = await fetch(url);
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get('content-type'), text, ...(res.status === 200 ? parseExposition(text) : { samples: [], types: new Map() }) };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    text,
+    ...(res.status === 200 ? parseExposition(text) : { samples: [], types: new Map() }),
+  };
 }
 
 const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>
@@ -231,7 +236,12 @@ describe('Prometheus metrics', () => {
     expect(v('jobs_failed_total', { ...inWork('m.declined'), reason: 'PaymentDeclined' })).toBe(1);
     expect(v('jobs_failed_total', { ...inWork('m.slow'), reason: 'JobTimeoutError' })).toBe(1);
     // The flaky job's failed first attempt is a retry, not a failure.
-    expect(m.samples.filter((s) => s.name === 'jobs_failed_total').map((s) => s.labels.name).sort()).toEqual(['m.declined', 'm.slow']);
+    expect(
+      m.samples
+        .filter((s) => s.name === 'jobs_failed_total')
+        .map((s) => s.labels.name)
+        .sort(),
+    ).toEqual(['m.declined', 'm.slow']);
     expect(v('jobs_retried_total', inWork('m.flaky'))).toBe(1);
     expect(m.samples.filter((s) => s.name === 'jobs_retried_total')).toHaveLength(1);
     expect(v('jobs_cancelled_total', { queue: 'idle', name: 'm.idle' })).toBe(1);
@@ -253,7 +263,10 @@ describe('Prometheus metrics', () => {
     expect(v('jobs_wait_duration_seconds_count', { queue: 'hold', name: 'm.hold' })).toBe(1);
     expect(v('jobs_wait_duration_seconds_count', { queue: 'idle', name: 'm.idle' })).toBeUndefined();
     const tickStart = events.of('active', tick.id)[0];
-    expect(v('jobs_wait_duration_seconds_sum', inWork('m.tick'))).toBeCloseTo((tickStart.startedAt! - tickStart.enqueuedAt! - 300) / 1000, 3);
+    expect(v('jobs_wait_duration_seconds_sum', inWork('m.tick'))).toBeCloseTo(
+      (tickStart.startedAt! - tickStart.enqueuedAt! - 300) / 1000,
+      3,
+    );
 
     const gauges = (queue: string) =>
       Object.fromEntries(['waiting', 'active', 'delayed', 'failed', 'paused'].map((g) => [g, v(`jobs_queue_${g}`, { queue })]));
@@ -262,7 +275,12 @@ describe('Prometheus metrics', () => {
     // Both waiting jobs count, though every job of the module sits in BullMQ's prioritized set, not in its wait list.
     expect(gauges('idle')).toEqual({ waiting: 2, active: 0, delayed: 1, failed: 0, paused: 1 });
     expect(gauges('default')).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0, paused: 0 });
-    expect(m.samples.filter((s) => s.name === 'jobs_queue_paused').map((s) => s.labels.queue).sort()).toEqual(['default', 'hold', 'idle', 'work']);
+    expect(
+      m.samples
+        .filter((s) => s.name === 'jobs_queue_paused')
+        .map((s) => s.labels.queue)
+        .sort(),
+    ).toEqual(['default', 'hold', 'idle', 'work']);
 
     // The gauges are read at each scrape: they follow the queues.
     gates.splice(0).forEach((open) => open());
@@ -402,7 +420,13 @@ describe('JobsHealthIndicator', () => {
       await stallQueueBackend(h.prefix, 2_000);
       const [direct, http] = await Promise.all([indicator.isHealthy('jobs', { timeout: 300 }), fetch(`${h.url}/health`)]);
       expect(direct).toEqual({
-        jobs: { status: 'down', workers: ['alpha', 'beta', 'default'], missingWorkers: [], pausedQueues: [], message: 'The queue backend did not answer within 300 ms.' },
+        jobs: {
+          status: 'down',
+          workers: ['alpha', 'beta', 'default'],
+          missingWorkers: [],
+          pausedQueues: [],
+          message: 'The queue backend did not answer within 300 ms.',
+        },
       });
       // Terminus turns a 'down' into 503, with the indicator's message under error.
       expect(http.status).toBe(503);
@@ -410,17 +434,21 @@ describe('JobsHealthIndicator', () => {
       expect(body.status).toBe('error');
       expect(body.error.jobs).toMatchObject({ status: 'down', message: 'The queue backend did not answer within 1000 ms.' });
 
-      const recovered = await waitUntil(async () => {
-        const result = await indicator.isHealthy('jobs', { timeout: 300 });
-        return result.jobs.status === 'up' ? result : undefined;
-      }, 10_000, 'the indicator to be up after the pause');
+      const recovered = await waitUntil(
+        async () => {
+          const result = await indicator.isHealthy('jobs', { timeout: 300 });
+          return result.jobs.status === 'up' ? result : undefined;
+        },
+        10_000,
+        'the indicator to be up after the pause',
+      );
       expect(recovered.jobs.pausedQueues).toEqual([]);
       expect((await fetch(`${h.url}/health`)).status).toBe(200);
     });
 
     it('is down, naming the queue, when a worker this instance should run has stopped', async () => {
       // A worker that died (here: closed under the module) leaves its queue unserved; the indicator must notice.
-      const workers = (h.app.get(WorkerHost) as unknown as { workers: Worker[] }).workers;
+      const workers = h.app.get<WorkerHost, { workers: Worker[] }>(WorkerHost).workers;
       await workers.find((w) => w.name === 'beta')!.close();
       const result = await indicator.isHealthy();
       expect(result.jobs).toMatchObject({
@@ -450,7 +478,11 @@ describe('JobsHealthIndicator', () => {
   it('counts only the queues this instance is told to work', async () => {
     const app = await startApp([AlphaJob, BetaJob], {}, { workers: ['beta'] });
     try {
-      expect((await app.h.app.get(JobsHealthIndicator).isHealthy()).jobs).toMatchObject({ status: 'up', workers: ['beta'], missingWorkers: [] });
+      expect((await app.h.app.get(JobsHealthIndicator).isHealthy()).jobs).toMatchObject({
+        status: 'up',
+        workers: ['beta'],
+        missingWorkers: [],
+      });
     } finally {
       await app.close();
     }

@@ -22,10 +22,20 @@ const { values: args } = parseArgs({
   },
 });
 
-const quick = args.quick!;
+const quick = args.quick;
 const SIZES = quick
   ? { c50: 2_000, c1: 500, capMs: 6_000, adds: 1_000, bulkJobs: 5_000, latencySeconds: 5, ticks: 8, memory: [2_000, 20_000], repeats: 1 }
-  : { c50: 20_000, c1: 5_000, capMs: 60_000, adds: 5_000, bulkJobs: 20_000, latencySeconds: 20, ticks: 30, memory: [20_000, 200_000], repeats: 3 };
+  : {
+      c50: 20_000,
+      c1: 5_000,
+      capMs: 60_000,
+      adds: 5_000,
+      bulkJobs: 20_000,
+      latencySeconds: 20,
+      ticks: 30,
+      memory: [20_000, 200_000],
+      repeats: 3,
+    };
 const repeats = args.repeats ? Number(args.repeats) : SIZES.repeats;
 const LATENCY: ScenarioName[] = quick
   ? ['raw_bullmq', 'module_history_off', 'raw_bullmq_pg', 'module_pg']
@@ -46,7 +56,10 @@ const CHILD_TIMEOUT = 15 * 60_000;
 
 function runChild(task: Task): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = fork(CHILD, [JSON.stringify(task)], { execArgv: ['--import', REGISTER, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD, [JSON.stringify(task)], {
+      execArgv: ['--import', REGISTER, '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let outcome: Outcome = { error: 'the child process exited without a result' };
     const timer = setTimeout(() => {
       outcome = { error: `no result within ${CHILD_TIMEOUT / 60_000} min` };

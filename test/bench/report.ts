@@ -25,7 +25,8 @@ export interface Results {
 }
 
 const PG_BACKED = new Set<string>(['module_pg', 'pg_boss', 'graphile_worker']);
-const baselineOf = (s: ScenarioName): ScenarioName => (PG_BACKED.has(s) ? 'raw_bullmq_pg' : s === 'raw_bullmq_pg' ? 'raw_bullmq_pg' : 'raw_bullmq');
+const baselineOf = (s: ScenarioName): ScenarioName =>
+  PG_BACKED.has(s) ? 'raw_bullmq_pg' : s === 'raw_bullmq_pg' ? 'raw_bullmq_pg' : 'raw_bullmq';
 const ratio = (a: Figure | undefined, b: Figure | undefined): Figure => (a == null || b == null || !b ? null : round(a / b, 3));
 const r1 = (n: Figure | undefined): Figure => (n == null ? null : round(n, 1));
 
@@ -47,12 +48,17 @@ export function toReport(results: Results): BenchReport {
   for (const s of SCENARIO_NAMES) {
     if (!results.throughput[s]) continue;
     const base = results.throughput[baselineOf(s)];
-    report.ratios[s] = ratio(results.throughput[s]!.c50, base?.c50);
-    report.ratios[`${s}_c1`] = ratio(results.throughput[s]!.c1, base?.c1);
+    report.ratios[s] = ratio(results.throughput[s].c50, base?.c50);
+    report.ratios[`${s}_c1`] = ratio(results.throughput[s].c1, base?.c1);
   }
   if (results.enqueue) {
     const e = results.enqueue;
-    report.enqueue = { raw_bullmq_add: r1(e.raw_bullmq_add), module_add: r1(e.module_add), raw_bullmq_addbulk: r1(e.raw_bullmq_addbulk), module_addbulk: r1(e.module_addbulk) };
+    report.enqueue = {
+      raw_bullmq_add: r1(e.raw_bullmq_add),
+      module_add: r1(e.module_add),
+      raw_bullmq_addbulk: r1(e.raw_bullmq_addbulk),
+      module_addbulk: r1(e.module_addbulk),
+    };
     report.ratios.module_add = ratio(e.module_add, e.raw_bullmq_add);
     report.ratios.module_addbulk = ratio(e.module_addbulk, e.raw_bullmq_addbulk);
   }
@@ -82,13 +88,24 @@ export function goals(r: BenchReport): Goal[] {
   atLeast('module_pg ≥ 0.90 × raw_bullmq_pg (c50)', r.ratios.module_pg, 0.9);
   const pg = r.throughput.module_pg;
   const boss = r.throughput.pg_boss;
-  list.push({ goal: 'module_pg ahead of pg_boss (c50)', actual: `${fmt(pg)} vs ${fmt(boss)} jobs/s`, met: pg == null || boss == null ? null : pg > boss });
+  list.push({
+    goal: 'module_pg ahead of pg_boss (c50)',
+    actual: `${fmt(pg)} vs ${fmt(boss)} jobs/s`,
+    met: pg == null || boss == null ? null : pg > boss,
+  });
   atLeast('module add ≥ 0.90 × Queue.add (validation on)', r.ratios.module_add, 0.9);
   atLeast('module addBulk ≥ 0.90 × Queue.addBulk (validation on)', r.ratios.module_addbulk, 0.9);
-  for (const [s, base] of [['module_history_off', 'raw_bullmq'], ['module_pg', 'raw_bullmq_pg']] as const) {
+  for (const [s, base] of [
+    ['module_history_off', 'raw_bullmq'],
+    ['module_pg', 'raw_bullmq_pg'],
+  ] as const) {
     const p = r.latency_ms[s]?.p99;
     const b = r.latency_ms[base]?.p99;
-    list.push({ goal: `${s} p99 latency ≤ ${base} p99 + 2 ms`, actual: `${fmt(p, ' ms')} vs ${fmt(b, ' ms')}`, met: p == null || b == null ? null : p <= b + 2 });
+    list.push({
+      goal: `${s} p99 latency ≤ ${base} p99 + 2 ms`,
+      actual: `${fmt(p, ' ms')} vs ${fmt(b, ' ms')}`,
+      met: p == null || b == null ? null : p <= b + 2,
+    });
   }
   const { rss_20k, rss_200k } = r.memory_mb;
   list.push({
@@ -110,7 +127,14 @@ export function formatReport(r: BenchReport, results: Results, title: string): s
     parts.push(
       table(
         ['scenario', 'c50 jobs/s', 'ratio', 'c1 jobs/s', 'ratio c1', 'baseline'],
-        scenarios.map((s) => [s, fmt(r.throughput[s]), fmt(r.ratios[s]), fmt(r.throughput[`${s}_c1`]), fmt(r.ratios[`${s}_c1`]), baselineOf(s)]),
+        scenarios.map((s) => [
+          s,
+          fmt(r.throughput[s]),
+          fmt(r.ratios[s]),
+          fmt(r.throughput[`${s}_c1`]),
+          fmt(r.ratios[`${s}_c1`]),
+          baselineOf(s),
+        ]),
       ),
     );
   }
@@ -126,10 +150,25 @@ export function formatReport(r: BenchReport, results: Results, title: string): s
     );
   }
   const latencies = Object.entries(r.latency_ms);
-  if (latencies.length) parts.push(table(['latency at 200 jobs/s', 'p50 ms', 'p99 ms'], latencies.map(([s, l]) => [s, fmt(l.p50), fmt(l.p99)])));
-  if (results.cron) parts.push(table(['cron tick lag', 'p50 ms', 'p99 ms'], [['@Cron every second', fmt(r.cron_lag_ms.p50), fmt(r.cron_lag_ms.p99)]]));
-  if (results.memory) parts.push(table(['memory (history off)', 'rss_20k MB', 'rss_200k MB'], [['module', fmt(r.memory_mb.rss_20k), fmt(r.memory_mb.rss_200k)]]));
-  parts.push(table(['goal', 'actual', 'met'], goals(r).map((g) => [g.goal, g.actual, g.met == null ? 'n/a' : g.met ? 'met' : 'NOT met'])));
+  if (latencies.length)
+    parts.push(
+      table(
+        ['latency at 200 jobs/s', 'p50 ms', 'p99 ms'],
+        latencies.map(([s, l]) => [s, fmt(l.p50), fmt(l.p99)]),
+      ),
+    );
+  if (results.cron)
+    parts.push(table(['cron tick lag', 'p50 ms', 'p99 ms'], [['@Cron every second', fmt(r.cron_lag_ms.p50), fmt(r.cron_lag_ms.p99)]]));
+  if (results.memory)
+    parts.push(
+      table(['memory (history off)', 'rss_20k MB', 'rss_200k MB'], [['module', fmt(r.memory_mb.rss_20k), fmt(r.memory_mb.rss_200k)]]),
+    );
+  parts.push(
+    table(
+      ['goal', 'actual', 'met'],
+      goals(r).map((g) => [g.goal, g.actual, g.met == null ? 'n/a' : g.met ? 'met' : 'NOT met']),
+    ),
+  );
   if (results.notes.length) parts.push(results.notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n\n');
 }

@@ -53,19 +53,34 @@ describe('built-ins over the admin API', () => {
     const byName: Record<string, any> = Object.fromEntries((body as Array<{ name: string }>).map((type) => [type.name, type]));
     expect(byName['http.request']).toMatchObject({ queue: 'outbound', kind: 'processor', attempts: 2, schema: { required: ['url'] } });
     expect(byName['mail.send']).toMatchObject({ queue: 'builtin.mail', attempts: 1, schema: { required: ['to'] } });
-    expect(byName['ssh.command']).toMatchObject({ queue: 'builtin.ssh', schema: { properties: { host: { enum: ['prod'] } }, required: ['host', 'command'] } });
-    expect(byName['log.message']).toMatchObject({ queue: 'builtin.log', schema: { properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } } } });
-    expect(Object.keys(byName['mail.send'].schema.properties)).toEqual(expect.arrayContaining(['to', 'cc', 'bcc', 'subject', 'text', 'html', 'template', 'variables', 'attachments']));
+    expect(byName['ssh.command']).toMatchObject({
+      queue: 'builtin.ssh',
+      schema: { properties: { host: { enum: ['prod'] } }, required: ['host', 'command'] },
+    });
+    expect(byName['log.message']).toMatchObject({
+      queue: 'builtin.log',
+      schema: { properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } } },
+    });
+    expect(Object.keys(byName['mail.send'].schema.properties)).toEqual(
+      expect.arrayContaining(['to', 'cc', 'bcc', 'subject', 'text', 'html', 'template', 'variables', 'attachments']),
+    );
   });
 
   it('runs a built-in from a job definition, and history keeps its result', async () => {
-    const created = await api('POST', '/definitions', { name: 'self check', handler: 'http.request', data: { url: `${h.url}/jobs/types/log.message` } });
+    const created = await api('POST', '/definitions', {
+      name: 'self check',
+      handler: 'http.request',
+      data: { url: `${h.url}/jobs/types/log.message` },
+    });
     expect(created.status).toBe(201);
     const run = await api('POST', `/definitions/${created.body.id}/execute`);
     expect((await events.waitFor('completed', run.body.id)).result).toMatchObject({ status: 200, json: { name: 'log.message' } });
     // The attempt is recorded when it starts and again when it ends; wait for the second write.
     const execution = await waitUntil(
-      async () => (await api('GET', `/definitions/${created.body.id}/executions`)).body.items.find((e: { status: string }) => e.status === 'completed'),
+      async () =>
+        (await api('GET', `/definitions/${created.body.id}/executions`)).body.items.find(
+          (e: { status: string }) => e.status === 'completed',
+        ),
       10_000,
       'the completed execution',
     );
@@ -83,6 +98,8 @@ describe('built-ins over the admin API', () => {
     expect(badUrl.body.fields).toEqual([expect.objectContaining({ field: 'data.url' })]);
     const badHost = await api('POST', '/runs', { name: 'ssh.command', data: { host: 'db.internal', command: 'ls' } });
     expect(badHost.status).toBe(400);
-    expect(badHost.body.fields).toEqual([{ field: 'data.host', messages: ['host must be one of the aliases in builtins.ssh.hosts: prod'] }]);
+    expect(badHost.body.fields).toEqual([
+      { field: 'data.host', messages: ['host must be one of the aliases in builtins.ssh.hosts: prod'] },
+    ]);
   });
 });

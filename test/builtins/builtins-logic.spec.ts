@@ -122,7 +122,8 @@ describe('mail addresses', () => {
 });
 
 /** Just enough of a job context to call a handler directly. */
-const contextFor = (data: unknown, signal = new AbortController().signal) => ({ id: '1', name: 'x', queue: 'q', attempt: 1, maxAttempts: 1, data, signal }) as unknown as JobContext;
+const contextFor = (data: unknown, signal = new AbortController().signal) =>
+  ({ id: '1', name: 'x', queue: 'q', attempt: 1, maxAttempts: 1, data, signal }) as unknown as JobContext;
 
 describe('http.request handler', () => {
   it('fails without retries on a URL that skipped validation', async () => {
@@ -186,7 +187,9 @@ describe('ssh options', () => {
 
 describe('ssh.command handler', () => {
   it('fails without retries, naming the alias, when a queued job names a host no longer configured', async () => {
-    const job = new SshCommandJob(resolveSshOptions({ hosts: { web1: { host: '127.0.0.1', username: 'deploy', password: 'pw', insecureAcceptAnyHostKey: true } } }));
+    const job = new SshCommandJob(
+      resolveSshOptions({ hosts: { web1: { host: '127.0.0.1', username: 'deploy', password: 'pw', insecureAcceptAnyHostKey: true } } }),
+    );
     const data = { host: 'retired', command: 'ls' };
     const failed = job.handle(data, contextFor(data));
     await expect(failed).rejects.toThrow(UnrecoverableJobError);

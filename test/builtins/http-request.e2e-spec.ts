@@ -44,7 +44,9 @@ class TestServer {
       case 'missing':
         return json(404, { error: 'no such thing' });
       case 'limited':
-        return times.length < 2 ? json(429, { error: 'slow down' }, { 'retry-after': url.searchParams.get('after') ?? '1' }) : json(200, { ok: true });
+        return times.length < 2
+          ? json(429, { error: 'slow down' }, { 'retry-after': url.searchParams.get('after') ?? '1' })
+          : json(200, { ok: true });
       case 'slow':
         this.held.add(res);
         return;
@@ -89,9 +91,18 @@ describe('http.request', () => {
   it('sends method, headers and a JSON body, and keeps status, chosen headers and the parsed body', async () => {
     await start(['127.0.0.1']);
     const result = await resultOf({ method: 'PUT', url: `${server.origin}/echo`, headers: { 'X-Token': 'abc' }, body: { name: 'Ada' } });
-    expect(result).toMatchObject({ status: 200, url: `${server.origin}/echo`, truncated: false, headers: { 'content-type': 'application/json', etag: '"v1"' } });
+    expect(result).toMatchObject({
+      status: 200,
+      url: `${server.origin}/echo`,
+      truncated: false,
+      headers: { 'content-type': 'application/json', etag: '"v1"' },
+    });
     expect(result.headers).not.toHaveProperty('x-internal');
-    expect(result.json).toMatchObject({ method: 'PUT', headers: { 'x-token': 'abc', 'content-type': 'application/json' }, body: '{"name":"Ada"}' });
+    expect(result.json).toMatchObject({
+      method: 'PUT',
+      headers: { 'x-token': 'abc', 'content-type': 'application/json' },
+      body: '{"name":"Ada"}',
+    });
   });
 
   it('sends a string body as text, and cuts a long response body at maxBodyBytes', async () => {
@@ -143,9 +154,17 @@ describe('http.request', () => {
   it('refuses loopback when allowHosts does not list it, by address and by name, without retries', async () => {
     await start();
     const before = server.count('/echo');
-    for (const url of [`${server.origin}/echo`, server.origin.replace('127.0.0.1', 'localhost') + '/echo', server.origin.replace('127.0.0.1', '[::ffff:127.0.0.1]') + '/echo']) {
+    for (const url of [
+      `${server.origin}/echo`,
+      server.origin.replace('127.0.0.1', 'localhost') + '/echo',
+      server.origin.replace('127.0.0.1', '[::ffff:127.0.0.1]') + '/echo',
+    ]) {
       const failed = await run({ url });
-      expect(failed).toMatchObject({ type: 'failed', attempt: 1, error: { name: 'DestinationRefusedError', message: expect.stringContaining('allowHosts') } });
+      expect(failed).toMatchObject({
+        type: 'failed',
+        attempt: 1,
+        error: { name: 'DestinationRefusedError', message: expect.stringContaining('allowHosts') },
+      });
     }
     expect(server.count('/echo')).toBe(before);
   });
@@ -153,7 +172,11 @@ describe('http.request', () => {
   it('checks every redirect hop: a redirect to the metadata address is refused', async () => {
     await start(['127.0.0.1']);
     const failed = await run({ url: `${server.origin}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}` });
-    expect(failed).toMatchObject({ type: 'failed', attempt: 1, error: { name: 'DestinationRefusedError', message: expect.stringContaining('169.254.169.254') } });
+    expect(failed).toMatchObject({
+      type: 'failed',
+      attempt: 1,
+      error: { name: 'DestinationRefusedError', message: expect.stringContaining('169.254.169.254') },
+    });
   });
 
   it('follows redirects up to maxRedirects, then fails without retries', async () => {

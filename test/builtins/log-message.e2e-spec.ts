@@ -20,9 +20,19 @@ describe('log.message', () => {
   it('writes through the host logger under its category, and returns what it wrote', async () => {
     const logger = new RecordingLogger();
     t = await createJobsApp([], { builtins: { log: true } }, { logger });
-    const { id } = await t.jobs.add('log.message', { level: 'warn', message: 'disk almost full', category: 'ops', metadata: { freeGb: 2 } });
+    const { id } = await t.jobs.add('log.message', {
+      level: 'warn',
+      message: 'disk almost full',
+      category: 'ops',
+      metadata: { freeGb: 2 },
+    });
     const done = await t.events.waitFor('completed', id);
-    expect(done.result as LogMessageResult).toEqual({ level: 'warn', message: 'disk almost full', category: 'ops', metadata: { freeGb: 2 } });
+    expect(done.result as LogMessageResult).toEqual({
+      level: 'warn',
+      message: 'disk almost full',
+      category: 'ops',
+      metadata: { freeGb: 2 },
+    });
     expect(logger.lines).toContainEqual({ level: 'warn', args: ['disk almost full', { freeGb: 2 }, 'ops'] });
   });
 

@@ -54,7 +54,13 @@ beforeAll(async () => {
       mail: {
         smtp: { host: '127.0.0.1', port, secure: false },
         from: 'Jobs <jobs@example.com>',
-        templates: { welcome: { subject: 'Welcome {{user.name}}', text: 'Hi {{user.name}}, start at {{link}}', html: '<p>Hi {{user.name}}</p><a href="{{link}}">start</a>' } },
+        templates: {
+          welcome: {
+            subject: 'Welcome {{user.name}}',
+            text: 'Hi {{user.name}}, start at {{link}}',
+            html: '<p>Hi {{user.name}}</p><a href="{{link}}">start</a>',
+          },
+        },
         templatesDir,
         maxAttachmentBytes: 1024,
       },
@@ -72,14 +78,26 @@ async function send(data: object) {
   const { id } = await t.jobs.add('mail.send', data);
   const event = await t.events.waitFor(['completed', 'failed'], id);
   const messageId = event.type === 'completed' ? (event.result as MailSendResult).messageId : undefined;
-  return { event, message: messageId ? await waitUntil(() => received.find((m) => m.raw.includes(messageId)), 5_000, 'the message') : undefined };
+  return {
+    event,
+    message: messageId ? await waitUntil(() => received.find((m) => m.raw.includes(messageId)), 5_000, 'the message') : undefined,
+  };
 }
 
 describe('mail.send', () => {
   it('sends to every recipient, bcc only in the envelope, with an attachment', async () => {
     const attachment = { filename: 'note.txt', content: Buffer.from('attached words').toString('base64'), contentType: 'text/plain' };
-    const { event, message } = await send({ to: ['a@example.com', 'B <b@example.com>'], cc: 'c@example.com', bcc: 'd@example.com', subject: 'Hello', text: 'Plain body', attachments: [attachment] });
-    expect(event).toMatchObject({ result: { accepted: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'], rejected: [] } });
+    const { event, message } = await send({
+      to: ['a@example.com', 'B <b@example.com>'],
+      cc: 'c@example.com',
+      bcc: 'd@example.com',
+      subject: 'Hello',
+      text: 'Plain body',
+      attachments: [attachment],
+    });
+    expect(event).toMatchObject({
+      result: { accepted: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'], rejected: [] },
+    });
     expect(message).toMatchObject({ from: 'jobs@example.com', to: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'] });
     expect(message!.raw).toContain('Subject: Hello');
     expect(message!.raw).toContain('Cc: c@example.com');
@@ -91,7 +109,11 @@ describe('mail.send', () => {
   });
 
   it('fills a template, escaping the values in HTML only', async () => {
-    const { message } = await send({ to: 'ada@example.com', template: 'welcome', variables: { user: { name: 'Ada <b>&</b>' }, link: 'https://example.com/?a=1' } });
+    const { message } = await send({
+      to: 'ada@example.com',
+      template: 'welcome',
+      variables: { user: { name: 'Ada <b>&</b>' }, link: 'https://example.com/?a=1' },
+    });
     expect(message!.raw).toContain('Subject: Welcome Ada <b>&</b>');
     expect(message!.raw).toContain('Hi Ada <b>&</b>, start at https://example.com/?a=1');
     expect(message!.raw).toContain('<p>Hi Ada &lt;b&gt;&amp;&lt;/b&gt;</p>');
@@ -124,7 +146,9 @@ describe('mail.send', () => {
     expect(await fields({ to: 'a@example.com', template: 'welcome', variables: { user: { name: 'Ada' } } })).toEqual(['variables']);
     expect(await fields({ to: 'not an address', subject: 'x' })).toEqual(['text', 'to']);
     const big = Buffer.alloc(2048).toString('base64');
-    expect(await fields({ to: 'a@example.com', subject: 'x', text: 'x', attachments: [{ filename: 'big.bin', content: big }] })).toEqual(['attachments']);
+    expect(await fields({ to: 'a@example.com', subject: 'x', text: 'x', attachments: [{ filename: 'big.bin', content: big }] })).toEqual([
+      'attachments',
+    ]);
     await expect(t.jobs.add('mail.send', { to: 'a@example.com', template: 'nope' })).rejects.toThrow(JobPayloadValidationError);
   });
 });

@@ -17,7 +17,8 @@ function publicKeyOf(keyText: string): ssh2.ParsedKey {
   if (parsed instanceof Error) throw parsed;
   return Array.isArray(parsed) ? parsed[0] : parsed;
 }
-const fingerprintOf = (keyText: string) => `SHA256:${createHash('sha256').update(publicKeyOf(keyText).getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
+const fingerprintOf = (keyText: string) =>
+  `SHA256:${createHash('sha256').update(publicKeyOf(keyText).getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
 
 /**
  * About 1 in 256 ed25519 pairs that ssh2 generates cannot be parsed back by ssh2 itself (mscdex/ssh2#1390: a leading
@@ -85,7 +86,7 @@ class TestSshServer {
       );
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as AddressInfo).port;
+    this.port = (this.server.address() as AddressInfo).port;
   }
 
   stop(): Promise<void> {
@@ -107,7 +108,11 @@ beforeAll(async () => {
       ssh: {
         hosts: {
           box: { ...base, password: 'secret', hostKeyFingerprint: fingerprintOf(server.hostKey.public) },
-          keyed: { ...base, privateKey: server.clientKey.private, hostKeyFingerprint: [fingerprintOf(server.clientKey.public), fingerprintOf(server.hostKey.public)] },
+          keyed: {
+            ...base,
+            privateKey: server.clientKey.private,
+            hostKeyFingerprint: [fingerprintOf(server.clientKey.public), fingerprintOf(server.hostKey.public)],
+          },
           impostor: { ...base, password: 'secret', hostKeyFingerprint: fingerprintOf(keyPair().public) },
         },
       },
@@ -129,7 +134,14 @@ async function run(data: object, attempts?: number) {
 describe('ssh.command', () => {
   it('runs a command and keeps its output and exit code', async () => {
     const done = await run({ host: 'box', command: 'echo out; echo err >&2' });
-    expect(done).toHaveProperty('result', { host: 'box', exitCode: 0, stdout: 'out\n', stderr: 'err\n', stdoutTruncated: false, stderrTruncated: false });
+    expect(done).toHaveProperty('result', {
+      host: 'box',
+      exitCode: 0,
+      stdout: 'out\n',
+      stderr: 'err\n',
+      stdoutTruncated: false,
+      stderrTruncated: false,
+    });
   });
 
   it('logs in with a private key too', async () => {
@@ -137,24 +149,38 @@ describe('ssh.command', () => {
   });
 
   it('runs in the working directory with the environment, quoted so nothing in them is expanded', async () => {
-    const done = await run({ host: 'box', command: 'pwd; echo "$GREETING"; echo "$OTHER"', workingDirectory: workdir, env: { GREETING: "it's $HOME", OTHER: '`id`' } });
+    const done = await run({
+      host: 'box',
+      command: 'pwd; echo "$GREETING"; echo "$OTHER"',
+      workingDirectory: workdir,
+      env: { GREETING: "it's $HOME", OTHER: '`id`' },
+    });
     expect(done).toHaveProperty('result.stdout', `${workdir}\nit's $HOME\n\`id\`\n`);
   });
 
   it('fails the attempt on a non-zero exit, with the code and the end of stderr', async () => {
     const failed = await run({ host: 'box', command: 'echo first >&2; echo boom >&2; exit 3' });
-    expect(failed).toMatchObject({ type: 'failed', error: { name: 'SshCommandError', message: expect.stringMatching(/exited with code 3: first\nboom$/) } });
+    expect(failed).toMatchObject({
+      type: 'failed',
+      error: { name: 'SshCommandError', message: expect.stringMatching(/exited with code 3: first\nboom$/) },
+    });
   });
 
   it('refuses a host whose key is not the configured fingerprint, without retries', async () => {
     const before = server.running + server.channelsClosed;
     const failed = await run({ host: 'impostor', command: 'echo never' }, 3);
-    expect(failed).toMatchObject({ type: 'failed', attempt: 1, error: { name: 'SshHostKeyError', message: expect.stringContaining(fingerprintOf(server.hostKey.public)) } });
+    expect(failed).toMatchObject({
+      type: 'failed',
+      attempt: 1,
+      error: { name: 'SshHostKeyError', message: expect.stringContaining(fingerprintOf(server.hostKey.public)) },
+    });
     expect(server.running + server.channelsClosed).toBe(before);
   });
 
   it('refuses an unknown alias, or a bad variable name, at enqueue', async () => {
-    const refused = await t.jobs.add('ssh.command', { host: 'db.example.com', command: 'ls', env: { 'BAD-NAME': 'x' } }).catch((err: unknown) => err);
+    const refused = await t.jobs
+      .add('ssh.command', { host: 'db.example.com', command: 'ls', env: { 'BAD-NAME': 'x' } })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(JobPayloadValidationError);
     const errors = (refused as JobPayloadValidationError).errors;
     expect(errors.map((e) => e.field).sort()).toEqual(['env', 'host']);
@@ -165,7 +191,10 @@ describe('ssh.command', () => {
     const closed = server.channelsClosed;
     const signals = server.signals.length;
     const failed = await run({ host: 'box', command: 'sleep 30', timeout: 300 });
-    expect(failed).toMatchObject({ type: 'failed', error: { name: 'SshCommandError', message: expect.stringContaining('timed out after 300 ms') } });
+    expect(failed).toMatchObject({
+      type: 'failed',
+      error: { name: 'SshCommandError', message: expect.stringContaining('timed out after 300 ms') },
+    });
     await waitUntil(() => server.channelsClosed > closed && server.running === 0, 5_000, 'the channel to close');
     expect(server.signals.slice(signals)).toEqual(['TERM']);
   });

@@ -57,7 +57,7 @@ describe('start-up checks', () => {
   });
 
   it('refuses a processor without handle()', async () => {
-    expect(await startupError([NoHandleJob])).toContain('NoHandleJob is decorated with @JobProcessor(\'no.handle\') but has no handle');
+    expect(await startupError([NoHandleJob])).toContain("NoHandleJob is decorated with @JobProcessor('no.handle') but has no handle");
   });
 
   it('refuses a processor that is not a singleton', async () => {
@@ -69,7 +69,9 @@ describe('start-up checks', () => {
   });
 
   it('refuses an @OnJobEvent with an unknown scope, naming Class.method and the scopes', async () => {
-    expect(await startupError([BadScopeHook])).toBe(`@OnJobEvent on BadScopeHook.on has scope "everywhere"; expected 'local' or 'cluster'.`);
+    expect(await startupError([BadScopeHook])).toBe(
+      `@OnJobEvent on BadScopeHook.on has scope "everywhere"; expected 'local' or 'cluster'.`,
+    );
   });
 
   it('refuses a wrong module option, naming it and what was expected', async () => {
@@ -82,6 +84,8 @@ describe('start-up checks', () => {
     class BadBackoffJob implements JobHandler<unknown, void> {
       handle() {}
     }
-    expect(await startupError([BadBackoffJob])).toContain('@JobProcessor on BadBackoffJob: option "backoff" must have type fixed | exponential | linear');
+    expect(await startupError([BadBackoffJob])).toContain(
+      '@JobProcessor on BadBackoffJob: option "backoff" must have type fixed | exponential | linear',
+    );
   });
 });

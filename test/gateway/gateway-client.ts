@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { JobEvent, JobsGatewayMessage, JobsGatewayRequest } from '../../lib/index.js';
+import type { JobEvent, JobsGatewayMessage } from '../../lib/index.js';
 
 /** The `ws://` URL of a path on a test app's HTTP server. */
 export const wsUrl = (httpUrl: string, path: string) => httpUrl.replace(/^http/, 'ws').replace(/(\/\/[^/]+).*$/, `$1${path}`);
@@ -19,7 +19,7 @@ export class GatewayClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as JobsGatewayMessage);
+      this.messages.push(JSON.parse((data as Buffer).toString()) as JobsGatewayMessage);
       this.waiters.forEach((wake) => wake());
     });
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
@@ -32,8 +32,14 @@ export class GatewayClient {
       socket.once('open', () => resolve(new GatewayClient(socket)));
       socket.once('unexpected-response', (_req, res) => {
         let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk));
-        res.on('end', () => reject(Object.assign(new Error(`handshake refused: ${res.statusCode}`), { refused: { status: res.statusCode!, body: text ? JSON.parse(text) : {} } })));
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          reject(
+            Object.assign(new Error(`handshake refused: ${res.statusCode}`), {
+              refused: { status: res.statusCode!, body: text ? JSON.parse(text) : {} },
+            }),
+          ),
+        );
       });
       socket.once('error', reject);
     });
@@ -49,12 +55,12 @@ export class GatewayClient {
       client.socket.terminate();
       throw new Error(`The handshake to ${url} was accepted`);
     }
-    if (!client.refused) throw client;
+    if (!client.refused) throw client as Error;
     return client.refused;
   }
 
   /** A request, any other JSON value, raw text or a binary frame (a Buffer). */
-  send(request: JobsGatewayRequest | string | Buffer | unknown): void {
+  send(request: unknown): void {
     this.socket.send(typeof request === 'string' || Buffer.isBuffer(request) ? request : JSON.stringify(request));
   }
 
@@ -62,7 +68,10 @@ export class GatewayClient {
   async request(request: Parameters<GatewayClient['send']>[0], timeout = 5_000): Promise<Exclude<JobsGatewayMessage, { event: JobEvent }>> {
     const from = this.messages.length;
     this.send(request);
-    return (await this.waitFor((m, i) => i >= from && !('event' in m), timeout, 'an answer')) as Exclude<JobsGatewayMessage, { event: JobEvent }>;
+    return (await this.waitFor((m, i) => i >= from && !('event' in m), timeout, 'an answer')) as Exclude<
+      JobsGatewayMessage,
+      { event: JobEvent }
+    >;
   }
 
   /** Every event received so far. */
@@ -80,7 +89,10 @@ export class GatewayClient {
         resolve(this.messages[index]);
         return true;
       };
-      const timer = setTimeout(() => (done(), reject(new Error(`No ${what} within ${timeout} ms; got ${JSON.stringify(this.messages)}`))), timeout);
+      const timer = setTimeout(
+        () => (done(), reject(new Error(`No ${what} within ${timeout} ms; got ${JSON.stringify(this.messages)}`))),
+        timeout,
+      );
       const done = () => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== wake);
@@ -92,7 +104,11 @@ export class GatewayClient {
 
   /** Resolves with the event of this type for this job. */
   async event(type: JobEvent['type'], jobId: string, timeout?: number): Promise<JobEvent> {
-    const message = await this.waitFor((m) => 'event' in m && m.event.type === type && m.event.jobId === jobId, timeout, `"${type}" event of job ${jobId}`);
+    const message = await this.waitFor(
+      (m) => 'event' in m && m.event.type === type && m.event.jobId === jobId,
+      timeout,
+      `"${type}" event of job ${jobId}`,
+    );
     return (message as { event: JobEvent }).event;
   }
 

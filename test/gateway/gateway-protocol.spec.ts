@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { JobEvent } from '../../lib/index.js';
 import { matches, parseRequest, type EventMatcher } from '../../lib/gateway/gateway-protocol.js';
 
-const event = (fields: Partial<JobEvent>) => ({ type: 'active', jobId: '7', name: 'report', queue: 'default', timestamp: 0, scope: 'cluster', ...fields }) as JobEvent;
+const event = (fields: Partial<JobEvent>) =>
+  ({ type: 'active', jobId: '7', name: 'report', queue: 'default', timestamp: 0, scope: 'cluster', ...fields }) as JobEvent;
 const matcherOf = (text: string): EventMatcher => {
   const request = parseRequest(text);
   if (!('matcher' in request)) throw new Error(JSON.stringify(request));
@@ -26,11 +27,17 @@ describe('gateway protocol', () => {
   });
 
   it('names the field at fault without echoing large values', () => {
-    expect(parseRequest('{"op":"unsubscribe","jobIds":["a"]}')).toEqual({ error: { field: 'jobIds', message: 'Unknown field "jobIds": unsubscribe takes op, id.' } });
+    expect(parseRequest('{"op":"unsubscribe","jobIds":["a"]}')).toEqual({
+      error: { field: 'jobIds', message: 'Unknown field "jobIds": unsubscribe takes op, id.' },
+    });
     expect(parseRequest(`{"op":"subscribe","names":["a",${JSON.stringify('x'.repeat(500))},3]}`)).toEqual({
       error: { field: 'names[2]', message: '"names[2]" must be a non-empty string; got 3.' },
     });
-    expect(parseRequest(JSON.stringify({ op: 'x'.repeat(500) }))).toEqual({ error: { field: 'op', message: `"op" must be "subscribe" or "unsubscribe"; got "${'x'.repeat(40)}…".` } });
-    expect(parseRequest(JSON.stringify({ op: 'subscribe', jobIds: Array(1001).fill('a') }))).toMatchObject({ error: { field: 'jobIds', message: '"jobIds" holds 1001 entries; at most 1000.' } });
+    expect(parseRequest(JSON.stringify({ op: 'x'.repeat(500) }))).toEqual({
+      error: { field: 'op', message: `"op" must be "subscribe" or "unsubscribe"; got "${'x'.repeat(40)}…".` },
+    });
+    expect(parseRequest(JSON.stringify({ op: 'subscribe', jobIds: Array(1001).fill('a') }))).toMatchObject({
+      error: { field: 'jobIds', message: '"jobIds" holds 1001 entries; at most 1000.' },
+    });
   });
 });

@@ -80,15 +80,23 @@ describe('WebSocket gateway: access', () => {
     } finally {
       await h.close();
     }
-    expect(warnings).toContain('The WebSocket gateway at /jobs/ws has no guards, so it refuses every connection (403); set gateway.guards (or admin.guards) to open it.');
+    expect(warnings).toContain(
+      'The WebSocket gateway at /jobs/ws has no guards, so it refuses every connection (403); set gateway.guards (or admin.guards) to open it.',
+    );
   });
 
   it('runs HTTP guards on the upgrade request, with their dependencies from gateway.imports, and leaves other paths to the host', async () => {
-    const h = await createHttpApp({ extras: { gateway: { path: '/live/', guards: [BearerGuard], imports: [TokensModule] } }, configure: hostEndpoint });
+    const h = await createHttpApp({
+      extras: { gateway: { path: '/live/', guards: [BearerGuard], imports: [TokensModule] } },
+      configure: hostEndpoint,
+    });
     try {
       const url = wsUrl(h.url, '/live');
       expect(await GatewayClient.refused(url)).toMatchObject({ status: 401, body: { message: 'A bearer token is required.' } });
-      expect(await GatewayClient.refused(url, { authorization: 'Bearer wrong' })).toMatchObject({ status: 403, body: { message: 'Forbidden resource' } });
+      expect(await GatewayClient.refused(url, { authorization: 'Bearer wrong' })).toMatchObject({
+        status: 403,
+        body: { message: 'Forbidden resource' },
+      });
       const client = await GatewayClient.open(url, bearer);
       expect(await client.request({ op: 'subscribe' })).toEqual({ subscribed: '1' });
       client.close();
@@ -230,15 +238,22 @@ describe('WebSocket gateway: subscriptions', () => {
         expect(answer).toEqual({ error: field ? { message: expect.any(String), field } : { message: expect.any(String) } });
       }
       expect(await client.request({ op: 'subscribe', types: ['active', 'finished'] })).toEqual({
-        error: { field: 'types[1]', message: expect.stringContaining('"types[1]" must be one of the event types (enqueued, deduplicated, active') },
+        error: {
+          field: 'types[1]',
+          message: expect.stringContaining('"types[1]" must be one of the event types (enqueued, deduplicated, active'),
+        },
       });
 
       expect(await client.request({ op: 'subscribe', id: 'x' })).toEqual({ subscribed: 'x' });
       expect(await client.request({ op: 'subscribe', id: 'x' })).toMatchObject({ error: { field: 'id' } });
       for (let i = 1; i < 100; i++) await client.request({ op: 'subscribe' });
-      expect(await client.request({ op: 'subscribe' })).toEqual({ error: { message: expect.stringContaining('at most 100 subscriptions') } });
+      expect(await client.request({ op: 'subscribe' })).toEqual({
+        error: { message: expect.stringContaining('at most 100 subscriptions') },
+      });
       expect(client.messages.filter((m) => 'subscribed' in m)).toHaveLength(100);
-      expect((await client.request({ op: 'unsubscribe' })) as { unsubscribed: string[] }).toMatchObject({ unsubscribed: expect.arrayContaining(['x', '1', '99']) });
+      expect((await client.request({ op: 'unsubscribe' })) as { unsubscribed: string[] }).toMatchObject({
+        unsubscribed: expect.arrayContaining(['x', '1', '99']),
+      });
       expect(client.socket.readyState).toBe(client.socket.OPEN);
     } finally {
       client.close();

@@ -23,7 +23,16 @@ import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
 import { Job } from 'bullmq';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';
-import { REDIS_URL, deletePrefix, migrateQueues, onPostgres, postgresAdmin, queueConnection, schemaOf, uniquePrefix } from '../support/services.js';
+import {
+  REDIS_URL,
+  deletePrefix,
+  migrateQueues,
+  onPostgres,
+  postgresAdmin,
+  queueConnection,
+  schemaOf,
+  uniquePrefix,
+} from '../support/services.js';
 import { Redis } from 'ioredis';
 import { waitUntil } from '../support/wait.js';
 import { createJobsApp } from '../support/jobs-app.js';
@@ -47,7 +56,13 @@ async function historyApp(
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true, retryAttempts: 1 }),
+      TypeOrmModule.forRoot({
+        ...db.options,
+        autoLoadEntities: true,
+        migrations: JOB_HISTORY_MIGRATIONS,
+        migrationsRun: true,
+        retryAttempts: 1,
+      }),
       JobsModule.forRoot({
         connection: queueConnection(prefix),
         prefix,
@@ -100,12 +115,12 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
     await db.drop();
   });
 
-  it('keeps an attempt\'s furthest status whatever order writes land in, and prefers the worker\'s own row', async () => {
+  it("keeps an attempt's furthest status whatever order writes land in, and prefers the worker's own row", async () => {
     const prefix = uniquePrefix('order');
     const app = await historyApp(db, prefix, false);
     try {
       const executions = app.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
-      const read = async () => (await executions.findOneByOrFail({ jobId: 'race-1', attempt: 1 }));
+      const read = async () => await executions.findOneByOrFail({ jobId: 'race-1', attempt: 1 });
       await upsertExecutions(executions, [base(1, 'running', false, { workerPid: 1 })]);
       await upsertExecutions(executions, [base(1, 'completed', false, { workerPid: 1, result: 'done' })]);
       // A stalled report of the same attempt, from another instance, lands last.
@@ -144,7 +159,9 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
       other.get(JobEventBus).publish(stalled);
       await other.get(HistoryRecorder).flush();
       // No row of a second attempt that never ran, and the completed one as the re-run wrote it.
-      expect(await executions.findBy({ jobId: id })).toEqual([expect.objectContaining({ attempt: 1, status: 'completed', result: { n: 7, token: '[redacted]' } })]);
+      expect(await executions.findBy({ jobId: id })).toEqual([
+        expect.objectContaining({ attempt: 1, status: 'completed', result: { n: 7, token: '[redacted]' } }),
+      ]);
     } finally {
       await other.close();
       await worker.close();
@@ -155,91 +172,108 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('durable hist
   it.each([
     ['while the database answers', false],
     ['across a database outage, with one warning and one recovery line', true],
-  ])('writes the rows a SIGKILLed process held in memory, from the queue\'s event stream, %s', async (_, outage) => {
-    const prefix = uniquePrefix('killed');
-    await migrateQueues(prefix);
-    const logged: Array<[string, string]> = [];
-    const logger: LoggerService = {
-      log: (message: string) => void logged.push(['log', String(message)]),
-      warn: (message: string) => void logged.push(['warn', String(message)]),
-      error: (message: string) => void logged.push(['error', String(message)]),
-    };
-    // This instance starts first, so it holds the stream lease when the worker dies.
-    const checker = await historyApp(db, prefix, false, logger);
-    const repairer = checker.get(HistoryRepairer);
-    await waitUntil(() => repairer.leads('default'), 10_000, 'the stream lease');
-    // One job under a key of the user's own, which BullMQ could not take as it is.
-    const items = Array.from({ length: 30 }, (_, n) => ({
-      name: 'durable.work',
-      data: { n, failFirst: n % 5 === 0, failAlways: n === 29 },
-      options: n === 3 ? { jobId: `order:3:${prefix}` } : undefined,
-    }));
-    const child = spawn(process.execPath, ['test/history/fixtures/unflushed-worker.mjs'], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)), PREFIX: prefix, DB_OPTIONS: JSON.stringify(db.options), EXPECTED: String(items.length) },
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    try {
-      await waitUntil(() => out.includes('READY'), 30_000, 'the worker').catch((e: Error) => {
-        throw new Error(`${e.message}; it wrote: ${err || '(nothing)'}`);
+  ])(
+    "writes the rows a SIGKILLed process held in memory, from the queue's event stream, %s",
+    async (_, outage) => {
+      const prefix = uniquePrefix('killed');
+      await migrateQueues(prefix);
+      const logged: Array<[string, string]> = [];
+      const logger: LoggerService = {
+        log: (message: string) => void logged.push(['log', String(message)]),
+        warn: (message: string) => void logged.push(['warn', String(message)]),
+        error: (message: string) => void logged.push(['error', String(message)]),
+      };
+      // This instance starts first, so it holds the stream lease when the worker dies.
+      const checker = await historyApp(db, prefix, false, logger);
+      const repairer = checker.get(HistoryRepairer);
+      await waitUntil(() => repairer.leads('default'), 10_000, 'the stream lease');
+      // One job under a key of the user's own, which BullMQ could not take as it is.
+      const items = Array.from({ length: 30 }, (_, n) => ({
+        name: 'durable.work',
+        data: { n, failFirst: n % 5 === 0, failAlways: n === 29 },
+        options: n === 3 ? { jobId: `order:3:${prefix}` } : undefined,
+      }));
+      const child = spawn(process.execPath, ['test/history/fixtures/unflushed-worker.mjs'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)),
+          PREFIX: prefix,
+          DB_OPTIONS: JSON.stringify(db.options),
+          EXPECTED: String(items.length),
+        },
       });
-      const handles = await checker.get(JobService).addBulk(items);
-      await waitUntil(() => out.includes('DONE'), 30_000, 'every job to end in the worker');
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-      if (outage) {
-        // The database goes away before the rows are checked, and comes back once a check has failed.
-        const restore = await db.cutOff();
-        await waitUntil(() => logged.some(([, m]) => m.startsWith('Job history recovery failed')), 20_000, 'a failed check');
-        await restore();
-      }
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      try {
+        await waitUntil(() => out.includes('READY'), 30_000, 'the worker').catch((e: Error) => {
+          throw new Error(`${e.message}; it wrote: ${err || '(nothing)'}`);
+        });
+        const handles = await checker.get(JobService).addBulk(items);
+        await waitUntil(() => out.includes('DONE'), 30_000, 'every job to end in the worker');
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+        if (outage) {
+          // The database goes away before the rows are checked, and comes back once a check has failed.
+          const restore = await db.cutOff();
+          await waitUntil(() => logged.some(([, m]) => m.startsWith('Job history recovery failed')), 20_000, 'a failed check');
+          await restore();
+        }
 
-      const executions = checker.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
-      const expectedRows = items.reduce((sum, i) => sum + (i.data.failFirst || i.data.failAlways ? 2 : 1), 0);
-      // Other tests of this database wrote rows too; only this test's jobs count.
-      const ours = { jobId: In(handles.map((h) => h.id)) };
-      await waitUntil(async () => (await executions.countBy(ours)) >= expectedRows, 20_000, `${expectedRows} rows`);
-      const rows = await executions.find({ where: ours, order: { jobId: 'ASC', attempt: 'ASC' } });
-      expect(rows).toHaveLength(expectedRows);
-      expect(rows.every((r) => r.recovered)).toBe(true);
-      for (const [index, handle] of handles.entries()) {
-        const { data } = items[index];
-        const mine = rows.filter((r) => r.jobId === handle.id);
-        const statuses = mine.map((r) => r.status);
-        if (data.failAlways) expect(statuses).toEqual(['retrying', 'failed']);
-        else if (data.failFirst) expect(statuses).toEqual(['retrying', 'completed']);
-        else expect(statuses).toEqual(['completed']);
-        const last = mine.at(-1)!;
-        expect(last).toMatchObject({ name: 'durable.work', data: data, maxAttempts: 2, logs: expect.arrayContaining([`line of ${data.n}`]) });
-        expect(last.startedAt).toBeInstanceOf(Date);
-        expect(last.finishedAt).toBeInstanceOf(Date);
-        if (last.status === 'completed') expect(last.result).toEqual({ n: data.n, token: '[redacted]' });
-        if (data.failFirst) expect(mine[0].errorMessage).toBe(`first attempt of ${data.n} fails`);
-        if (data.failAlways) expect(last.errorMessage).toBe(`${data.n} always fails`);
+        const executions = checker.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));
+        const expectedRows = items.reduce((sum, i) => sum + (i.data.failFirst || i.data.failAlways ? 2 : 1), 0);
+        // Other tests of this database wrote rows too; only this test's jobs count.
+        const ours = { jobId: In(handles.map((h) => h.id)) };
+        await waitUntil(async () => (await executions.countBy(ours)) >= expectedRows, 20_000, `${expectedRows} rows`);
+        const rows = await executions.find({ where: ours, order: { jobId: 'ASC', attempt: 'ASC' } });
+        expect(rows).toHaveLength(expectedRows);
+        expect(rows.every((r) => r.recovered)).toBe(true);
+        for (const [index, handle] of handles.entries()) {
+          const { data } = items[index];
+          const mine = rows.filter((r) => r.jobId === handle.id);
+          const statuses = mine.map((r) => r.status);
+          if (data.failAlways) expect(statuses).toEqual(['retrying', 'failed']);
+          else if (data.failFirst) expect(statuses).toEqual(['retrying', 'completed']);
+          else expect(statuses).toEqual(['completed']);
+          const last = mine.at(-1)!;
+          expect(last).toMatchObject({
+            name: 'durable.work',
+            data: data,
+            maxAttempts: 2,
+            logs: expect.arrayContaining([`line of ${data.n}`]),
+          });
+          expect(last.startedAt).toBeInstanceOf(Date);
+          expect(last.finishedAt).toBeInstanceOf(Date);
+          if (last.status === 'completed') expect(last.result).toEqual({ n: data.n, token: '[redacted]' });
+          if (data.failFirst) expect(mine[0].errorMessage).toBe(`first attempt of ${data.n} fails`);
+          if (data.failAlways) expect(last.errorMessage).toBe(`${data.n} always fails`);
+        }
+        expect(handles[3].id).toBe(`order:3:${prefix}`);
+        if (outage) {
+          // One warning for the outage, one line when it is over (written once the whole check has run): never one per retry.
+          const recoveryLines = () =>
+            logged.filter(([level, m]) => level === 'log' && m.startsWith('Job history recovery is running again'));
+          await waitUntil(() => recoveryLines().length, 10_000, 'the recovery line');
+          expect(logged.filter(([, m]) => m.startsWith('Job history recovery failed'))).toHaveLength(1);
+          expect(recoveryLines()).toHaveLength(1);
+        }
+        expect(rows.filter((r) => r.jobId === `order:3:${prefix}`)).toHaveLength(1);
+        await waitUntil(() => repairer.stats.recovered >= expectedRows, 5_000, 'the recovered rows counted');
+        expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
+        const scraped = await checker.get(JobsMetrics).metrics();
+        expect(scraped).toContain(`jobs_history_recovered_rows_total ${expectedRows}`);
+        expect(scraped).toContain('jobs_history_stream_gaps_total 0');
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await checker.close();
+        await deletePrefix(prefix);
       }
-      expect(handles[3].id).toBe(`order:3:${prefix}`);
-      if (outage) {
-        // One warning for the outage, one line when it is over (written once the whole check has run): never one per retry.
-        const recoveryLines = () => logged.filter(([level, m]) => level === 'log' && m.startsWith('Job history recovery is running again'));
-        await waitUntil(() => recoveryLines().length, 10_000, 'the recovery line');
-        expect(logged.filter(([, m]) => m.startsWith('Job history recovery failed'))).toHaveLength(1);
-        expect(recoveryLines()).toHaveLength(1);
-      }
-      expect(rows.filter((r) => r.jobId === `order:3:${prefix}`)).toHaveLength(1);
-      await waitUntil(() => repairer.stats.recovered >= expectedRows, 5_000, 'the recovered rows counted');
-      expect(repairer.stats).toMatchObject({ recovered: expectedRows, partial: 0, gaps: 0 });
-      const scraped = await checker.get(JobsMetrics).metrics();
-      expect(scraped).toContain(`jobs_history_recovered_rows_total ${expectedRows}`);
-      expect(scraped).toContain('jobs_history_stream_gaps_total 0');
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await checker.close();
-      await deletePrefix(prefix);
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });
 
 describe('a queue event stream trimmed while no instance read it', () => {
@@ -286,7 +320,9 @@ describe('a queue event stream trimmed while no instance read it', () => {
         await waitUntil(() => repairer.leads('default'), 20_000, 'the stream lease');
         expect(repairer.stats.gaps).toBe(1);
         expect(warnings).toEqual([
-          expect.stringMatching(/event stream of queue "default" was trimmed past where it was last read \(.+ deleted unread\); 3 row\(s\) recovered from the finished jobs the queue still keeps/),
+          expect.stringMatching(
+            /event stream of queue "default" was trimmed past where it was last read \(.+ deleted unread\); 3 row\(s\) recovered from the finished jobs the queue still keeps/,
+          ),
         ]);
         // The jobs that ended unread are still kept by the queue, so their rows are recovered all the same.
         const executions = next.get<Repository<JobExecution>>(getRepositoryToken(JobExecution));

@@ -76,7 +76,14 @@ interface HistoryApp {
 async function createHistoryApp(db: TestDatabase, prefix: string): Promise<HistoryApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true, synchronize: false, retryAttempts: 1 }),
+      TypeOrmModule.forRoot({
+        ...db.options,
+        autoLoadEntities: true,
+        migrations: JOB_HISTORY_MIGRATIONS,
+        migrationsRun: true,
+        synchronize: false,
+        retryAttempts: 1,
+      }),
       JobsModule.forRoot({
         connection: queueConnection(prefix),
         prefix,
@@ -103,11 +110,15 @@ async function createHistoryApp(db: TestDatabase, prefix: string): Promise<Histo
 /** Waits until the job's recorded attempts have exactly these statuses, in attempt order. */
 async function attemptsOf(h: HistoryApp, jobId: string, statuses: ExecutionStatus[]): Promise<JobExecution[]> {
   let rows: JobExecution[] = [];
-  await waitUntil(async () => {
-    await h.recorder.flush();
-    rows = await h.history.attempts(jobId);
-    return rows.map((r) => r.status).join() === statuses.join();
-  }, 10_000, `attempts ${statuses.join(', ')} of ${jobId} (have ${rows.map((r) => r.status).join(', ')})`);
+  await waitUntil(
+    async () => {
+      await h.recorder.flush();
+      rows = await h.history.attempts(jobId);
+      return rows.map((r) => r.status).join() === statuses.join();
+    },
+    10_000,
+    `attempts ${statuses.join(', ')} of ${jobId} (have ${rows.map((r) => r.status).join(', ')})`,
+  );
   return rows;
 }
 
@@ -131,7 +142,16 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
   it('records a successful attempt with its data, result, progress, logs, times and worker', async () => {
     const { id } = await h.jobs.add('h.ok', { to: 'ada' });
     const [row] = await attemptsOf(h, id, ['completed']);
-    expect(row).toMatchObject({ name: 'h.ok', queue: 'default', attempt: 1, maxAttempts: 3, data: { to: 'ada' }, progress: 50, logs: ['half way'], workerPid: process.pid });
+    expect(row).toMatchObject({
+      name: 'h.ok',
+      queue: 'default',
+      attempt: 1,
+      maxAttempts: 3,
+      data: { to: 'ada' },
+      progress: 50,
+      logs: ['half way'],
+      workerPid: process.pid,
+    });
     expect((row.result as { echo: unknown }).echo).toEqual({ to: 'ada' });
     expect(row.startedAt!.getTime()).toBeGreaterThanOrEqual(row.enqueuedAt!.getTime());
     expect(row.durationMs).toBe(row.finishedAt!.getTime() - row.startedAt!.getTime());
@@ -176,12 +196,22 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
     const data = { user: { password: 'p', profile: { Token: 't', name: 'Ada' } }, list: [{ PASSWORD: 'x', keep: 1 }] };
     const { id } = await h.jobs.add('h.ok', data);
     const [row] = await attemptsOf(h, id, ['completed']);
-    expect(row.data).toEqual({ user: { password: '[redacted]', profile: { Token: '[redacted]', name: 'Ada' } }, list: [{ PASSWORD: '[redacted]', keep: 1 }] });
+    expect(row.data).toEqual({
+      user: { password: '[redacted]', profile: { Token: '[redacted]', name: 'Ada' } },
+      list: [{ PASSWORD: '[redacted]', keep: 1 }],
+    });
     expect(row.result).toMatchObject({ token: '[redacted]' });
   });
 
   it('runs definitions now and on their schedule, and reconciles their schedulers with the table', async () => {
-    const definition = await h.definitions.create({ name: `report-${kind}`, handler: 'h.ok', data: { report: 'sales' }, memo: 'weekly', tags: ['finance'], by: 'ada' });
+    const definition = await h.definitions.create({
+      name: `report-${kind}`,
+      handler: 'h.ok',
+      data: { report: 'sales' },
+      memo: 'weekly',
+      tags: ['finance'],
+      by: 'ada',
+    });
     const run = await h.definitions.execute(definition.id);
     const [row] = await attemptsOf(h, run.id, ['completed']);
     expect(row).toMatchObject({ definitionId: definition.id, data: { report: 'sales' } });
@@ -196,7 +226,10 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
     await h.definitions.update(definition.id, { enabled: true });
     await h.definitions.remove(definition.id);
     expect((await h.jobs.listSchedules()).some((s) => s.origin === 'definition')).toBe(false);
-    await expect(h.definitions.create({ name: 'bad', handler: 'nope' })).rejects.toMatchObject({ code: 'JOB_OPTIONS_INVALID', option: 'handler' });
+    await expect(h.definitions.create({ name: 'bad', handler: 'nope' })).rejects.toMatchObject({
+      code: 'JOB_OPTIONS_INVALID',
+      option: 'handler',
+    });
     await expect(h.definitions.create({ name: 'bad', handler: 'h.ok', cron: 'every tuesday' })).rejects.toMatchObject({ option: 'cron' });
   });
 
@@ -231,13 +264,25 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
 
   it('deletes executions past retention', async () => {
     const old = new Date(Date.now() - 40 * 86_400_000);
-    await h.executions.insert({ jobId: `old-${kind}`, queue: 'default', name: 'h.ok', status: 'completed', attempt: 1, maxAttempts: 1, startedAt: old, finishedAt: old });
+    await h.executions.insert({
+      jobId: `old-${kind}`,
+      queue: 'default',
+      name: 'h.ok',
+      status: 'completed',
+      attempt: 1,
+      maxAttempts: 1,
+      startedAt: old,
+      finishedAt: old,
+    });
     const { id } = await h.jobs.add('h.ok', {});
     await attemptsOf(h, id, ['completed']);
     expect(await h.history.prune()).toBeGreaterThanOrEqual(1);
     expect(await h.history.attempts(`old-${kind}`)).toEqual([]);
     expect(await h.history.attempts(id)).toHaveLength(1);
-    expect((await h.jobs.listSchedules()).find((s) => s.id === 'jobs.history.retention')).toMatchObject({ origin: 'code', distributed: true });
+    expect((await h.jobs.listSchedules()).find((s) => s.id === 'jobs.history.retention')).toMatchObject({
+      origin: 'code',
+      distributed: true,
+    });
   });
 
   it('writes every row exactly once after the database was unreachable for seconds', async () => {
@@ -256,10 +301,14 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
     } finally {
       await restore();
     }
-    await waitUntil(async () => {
-      await h.recorder.flush();
-      return h.recorder.backlog === 0;
-    }, 20_000, 'the held rows to be written');
+    await waitUntil(
+      async () => {
+        await h.recorder.flush();
+        return h.recorder.backlog === 0;
+      },
+      20_000,
+      'the held rows to be written',
+    );
     const rows = await h.executions.createQueryBuilder('e').where('e.jobId IN (:...ids)', { ids }).getMany();
     expect(rows).toHaveLength(ids.length);
     expect(new Set(rows.map((r) => r.jobId)).size).toBe(ids.length);

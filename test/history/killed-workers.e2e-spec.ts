@@ -4,12 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import {
-  JobProcessor,
-  type JobHandler,
-  type JobsModuleExtras,
-  type JobsModuleOptions,
-} from '../../lib/index.js';
+import { JobProcessor, type JobHandler, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
 import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history/index.js';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
@@ -78,10 +73,11 @@ class WorkerProcesses {
     const child = spawn(process.execPath, ['test/history/fixtures/worker-app.mjs'], { cwd: root, env: this.env });
     const state = { ready: false, stderr: '' };
     this.live.set(child, state);
-    child.stdout!.on('data', (chunk: Buffer) => (state.ready ||= chunk.toString().split('\n').includes('READY')));
-    child.stderr!.on('data', (chunk: Buffer) => (state.stderr = (state.stderr + chunk.toString()).slice(-2_000)));
+    child.stdout.on('data', (chunk: Buffer) => (state.ready ||= chunk.toString().split('\n').includes('READY')));
+    child.stderr.on('data', (chunk: Buffer) => (state.stderr = (state.stderr + chunk.toString()).slice(-2_000)));
     child.on('exit', (code, signal) => {
-      if (this.live.delete(child)) this.unexpectedExits.push(`pid ${child.pid} exited (${code ?? signal}): ${state.stderr.trim() || 'no output'}`);
+      if (this.live.delete(child))
+        this.unexpectedExits.push(`pid ${child.pid} exited (${code ?? signal}): ${state.stderr.trim() || 'no output'}`);
     });
   }
 
@@ -113,7 +109,9 @@ class WorkerProcesses {
   async stopAll(): Promise<void> {
     const children = [...this.live.keys()];
     this.live.clear();
-    await Promise.all(children.map(async (c) => (c.exitCode === null && c.signalCode === null ? (c.kill('SIGKILL'), once(c, 'exit')) : undefined)));
+    await Promise.all(
+      children.map(async (c) => (c.exitCode === null && c.signalCode === null ? (c.kill('SIGKILL'), once(c, 'exit')) : undefined)),
+    );
   }
 }
 
@@ -128,7 +126,15 @@ interface FinishedJob {
 function audit(jobs: FinishedJob[], rows: Array<Pick<JobExecution, 'jobId' | 'attempt' | 'status'>>) {
   const byJob = new Map<string, typeof rows>();
   for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
-  const result = { expectedRows: 0, rowsFound: rows.length, missingRows: 0, jobsMissingRows: 0, duplicateRows: 0, extraRows: 0, wrongStatus: 0 };
+  const result = {
+    expectedRows: 0,
+    rowsFound: rows.length,
+    missingRows: 0,
+    jobsMissingRows: 0,
+    duplicateRows: 0,
+    extraRows: 0,
+    wrongStatus: 0,
+  };
   const wrong: Record<string, number> = {};
   const lost: Record<string, number> = {};
   // A few examples of each kind of problem, for the report.
@@ -153,11 +159,13 @@ function audit(jobs: FinishedJob[], rows: Array<Pick<JobExecution, 'jobId' | 'at
       if (found === undefined) {
         missing.push(attempt);
         lost[expected] = (lost[expected] ?? 0) + 1;
-      }
-      else if (found !== expected) {
+      } else if (found !== expected) {
         result.wrongStatus++;
         wrong[`${expected} recorded as ${found}`] = (wrong[`${expected} recorded as ${found}`] ?? 0) + 1;
-        sample('wrongStatus', `job ${job.id} attempt ${attempt}: ${expected} recorded as ${found}${job.stalled ? ` (stalled ${job.stalled}x)` : ''}`);
+        sample(
+          'wrongStatus',
+          `job ${job.id} attempt ${attempt}: ${expected} recorded as ${found}${job.stalled ? ` (stalled ${job.stalled}x)` : ''}`,
+        );
       }
     }
     if (missing.length) {
@@ -183,7 +191,17 @@ const summary = (a: Audit) =>
     `extra ${a.extraRows}`,
     `duplicate ${a.duplicateRows}`,
   ].join('\n');
-const flawless = (a: Audit): Audit => ({ ...a, rowsFound: a.expectedRows, missingRows: 0, jobsMissingRows: 0, duplicateRows: 0, extraRows: 0, wrongStatus: 0, missingKinds: {}, wrongStatusKinds: {} });
+const flawless = (a: Audit): Audit => ({
+  ...a,
+  rowsFound: a.expectedRows,
+  missingRows: 0,
+  jobsMissingRows: 0,
+  duplicateRows: 0,
+  extraRows: 0,
+  wrongStatus: 0,
+  missingKinds: {},
+  wrongStatusKinds: {},
+});
 
 describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues on ${BACKEND}, with worker processes killed`, (kind) => {
   const prefix = uniquePrefix('killed');
@@ -196,7 +214,12 @@ describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues 
   beforeAll(async () => {
     db = await DATABASES[kind]();
     // Migrated once up front, as a deployment step would: worker processes then start, and restart, together.
-    dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true }).initialize();
+    dataSource = await new DataSource({
+      ...db.options,
+      entities: JOB_HISTORY_ENTITIES,
+      migrations: JOB_HISTORY_MIGRATIONS,
+      migrationsRun: true,
+    }).initialize();
     await migrateQueues(prefix);
     reader = rawQueue(JOB.queue, prefix);
     producer = await createJobsApp([WorkJob], { ...MODULE_OPTIONS, history: false, workers: false, prefix }, { cleanup: false });
@@ -270,7 +293,9 @@ describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues 
       const finishedAt = Date.now();
 
       const read = async (state: FinishedJob['state']) =>
-        ((await queue.getJobs([state], 0, -1)) as Job[]).filter(Boolean).map((j) => ({ id: j.id!, state, attemptsMade: j.attemptsMade, stalled: j.stalledCounter }));
+        ((await queue.getJobs([state], 0, -1)) as Job[])
+          .filter(Boolean)
+          .map((j) => ({ id: j.id!, state, attemptsMade: j.attemptsMade, stalled: j.stalledCounter }));
       const jobs = [...(await read('completed')), ...(await read('failed'))];
       expect(jobs).toHaveLength(RUN.jobs);
 
@@ -278,7 +303,10 @@ describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues 
       let result!: Audit;
       await waitUntil(
         async () => {
-          const rows = await executions.find({ select: { jobId: true, attempt: true, status: true }, where: { queue: JOB.queue, name: JOB.name } });
+          const rows = await executions.find({
+            select: { jobId: true, attempt: true, status: true },
+            where: { queue: JOB.queue, name: JOB.name },
+          });
           result = audit(jobs, rows);
           return summary(result) === summary(flawless(result));
         },

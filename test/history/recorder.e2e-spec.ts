@@ -3,14 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  JobEventBus,
-  JobProcessor,
-  JobService,
-  JobsModule,
-  HISTORY_DEFAULTS,
-  type JobHandler,
-} from '../../lib/index.js';
+import { JobEventBus, JobProcessor, JobService, JobsModule, HISTORY_DEFAULTS, type JobHandler } from '../../lib/index.js';
 import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution, JobHistoryService } from '../../lib/history/index.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
@@ -35,15 +28,36 @@ afterEach(async () => {
 
 it('holds at most bufferSize rows while the database is unreachable, and writes those once it is back', async () => {
   db = await DATABASES.sqlite();
-  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never).initialize();
+  dataSource = await new DataSource({
+    ...db.options,
+    entities: JOB_HISTORY_ENTITIES,
+    migrations: JOB_HISTORY_MIGRATIONS,
+    migrationsRun: true,
+  }).initialize();
   const bus = new JobEventBus();
-  const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, { ...HISTORY_DEFAULTS, redact: [], bufferSize: 3, flushInterval: 60_000 });
+  const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, {
+    ...HISTORY_DEFAULTS,
+    redact: [],
+    bufferSize: 3,
+    flushInterval: 60_000,
+  });
   recorder.onModuleInit();
   const restore = await db.cutOff();
   try {
     for (const jobId of ['a', 'b', 'c', 'd', 'e']) {
       const now = Date.now();
-      bus.publish({ type: 'completed', jobId, name: 'n', queue: 'q', timestamp: now, scope: 'local', attempt: 1, maxAttempts: 1, result: undefined, finishedAt: now });
+      bus.publish({
+        type: 'completed',
+        jobId,
+        name: 'n',
+        queue: 'q',
+        timestamp: now,
+        scope: 'local',
+        attempt: 1,
+        maxAttempts: 1,
+        result: undefined,
+        finishedAt: now,
+      });
     }
     await recorder.flush();
     expect(recorder.backlog).toBe(3);
@@ -62,7 +76,7 @@ it('writes the rows still waiting when the application shuts down', async () => 
   const prefix = uniquePrefix('rec');
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never),
+      TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true }),
       JobsModule.forRoot({ connection: queueConnection(prefix), prefix, history: { flushInterval: 600_000, batchSize: 1_000 } }),
     ],
     providers: [QuickJob],
@@ -75,19 +89,43 @@ it('writes the rows still waiting when the application shuts down', async () => 
   await moduleRef.close();
   events.stop();
   await deletePrefix(prefix);
-  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES } as never).initialize();
+  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES }).initialize();
   expect(await dataSource.getRepository(JobExecution).findBy({ jobId: id })).toMatchObject([{ status: 'completed', result: 'done' }]);
 });
 
 it('drops only the rows a reachable database refuses, and writes the rest', async () => {
   db = await DATABASES.postgres();
-  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never).initialize();
+  dataSource = await new DataSource({
+    ...db.options,
+    entities: JOB_HISTORY_ENTITIES,
+    migrations: JOB_HISTORY_MIGRATIONS,
+    migrationsRun: true,
+  }).initialize();
   const bus = new JobEventBus();
-  const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, { ...HISTORY_DEFAULTS, redact: [], flushInterval: 60_000 });
+  const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, {
+    ...HISTORY_DEFAULTS,
+    redact: [],
+    flushInterval: 60_000,
+  });
   recorder.onModuleInit();
-  for (const [jobId, name] of [['good-1', 'n'], ['too-long', 'n'.repeat(300)], ['good-2', 'n']]) {
+  for (const [jobId, name] of [
+    ['good-1', 'n'],
+    ['too-long', 'n'.repeat(300)],
+    ['good-2', 'n'],
+  ]) {
     const now = Date.now();
-    bus.publish({ type: 'completed', jobId, name, queue: 'q', timestamp: now, scope: 'local', attempt: 1, maxAttempts: 1, result: undefined, finishedAt: now });
+    bus.publish({
+      type: 'completed',
+      jobId,
+      name,
+      queue: 'q',
+      timestamp: now,
+      scope: 'local',
+      attempt: 1,
+      maxAttempts: 1,
+      result: undefined,
+      finishedAt: now,
+    });
   }
   await recorder.flush();
   expect(recorder.backlog).toBe(0);
@@ -98,9 +136,20 @@ it('drops only the rows a reachable database refuses, and writes the rest', asyn
 
 it('keeps at most keepPerName newest executions of each job name', async () => {
   db = await DATABASES.sqlite();
-  dataSource = await new DataSource({ ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as never).initialize();
+  dataSource = await new DataSource({
+    ...db.options,
+    entities: JOB_HISTORY_ENTITIES,
+    migrations: JOB_HISTORY_MIGRATIONS,
+    migrationsRun: true,
+  }).initialize();
   const executions = dataSource.getRepository(JobExecution);
-  for (const [jobId, name] of [['a1', 'a'], ['a2', 'a'], ['b1', 'b'], ['a3', 'a'], ['a4', 'a']]) {
+  for (const [jobId, name] of [
+    ['a1', 'a'],
+    ['a2', 'a'],
+    ['b1', 'b'],
+    ['a3', 'a'],
+    ['a4', 'a'],
+  ]) {
     await executions.insert({ jobId, name, queue: 'q', status: 'completed', attempt: 1, maxAttempts: 1, startedAt: new Date() });
   }
   // Pruning reads and deletes rows only; it never enqueues, so no JobService is needed.

@@ -28,7 +28,13 @@ describe('an application without TypeORM and Swagger installed', () => {
   const start = async (extras: object = {}) => {
     const { stdout } = await run(process.execPath, ['app.cjs'], {
       cwd: app.dir,
-      env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)), PREFIX: prefix, EXTRAS: JSON.stringify(extras) },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)),
+        PREFIX: prefix,
+        EXTRAS: JSON.stringify(extras),
+      },
       timeout: 30_000,
     });
     return JSON.parse(stdout) as { missing: string[]; result?: unknown; error?: string };
@@ -47,7 +53,10 @@ describe('an application without TypeORM and Swagger installed', () => {
 
   it.each([
     [{ history: true }, 'JobsModule option "history" needs the "typeorm" package, which is not installed: run npm install typeorm.'],
-    [{ admin: { guards: [] } }, 'JobsModule option "admin" needs the "@nestjs/swagger" package, which is not installed: run npm install @nestjs/swagger.'],
+    [
+      { admin: { guards: [] } },
+      'JobsModule option "admin" needs the "@nestjs/swagger" package, which is not installed: run npm install @nestjs/swagger.',
+    ],
   ])('refuses %j at start-up with the package to install', async (extras, error) => {
     expect(await start(extras)).toEqual({ missing: OPTIONAL_PEERS, error });
   });

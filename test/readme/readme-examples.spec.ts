@@ -35,7 +35,10 @@ describe('README examples', () => {
       expect(global).toEqual([]);
     });
 
-    const named = blocks.map((block) => ({ line: block.line, where: `${block.file ? `${block.file} ` : ''}(${block.section})${block.dom ? ' in the browser' : ''}` }));
+    const named = blocks.map((block) => ({
+      line: block.line,
+      where: `${block.file ? `${block.file} ` : ''}(${block.section})${block.dom ? ' in the browser' : ''}`,
+    }));
     it.each(named)('README.md:$line $where', ({ line }) => {
       expect(compiled.get(line)!.errors).toEqual([]);
     });

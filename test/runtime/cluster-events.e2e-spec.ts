@@ -3,7 +3,17 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { firstValueFrom, toArray } from 'rxjs';
-import { JobEventBus, JobFailedError, JobNotFoundError, JobProcessor, JobWaitTimeoutError, OnJobEvent, type JobEvent, type JobEventOf, type JobHandler } from '../../lib/index.js';
+import {
+  JobEventBus,
+  JobFailedError,
+  JobNotFoundError,
+  JobProcessor,
+  JobWaitTimeoutError,
+  OnJobEvent,
+  type JobEvent,
+  type JobEventOf,
+  type JobHandler,
+} from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { migrateQueues, queueConnection, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';

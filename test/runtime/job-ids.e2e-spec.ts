@@ -25,19 +25,22 @@ describe('any string as a job id', () => {
     await t.close();
   });
 
-  it.each(['welcome:42', '42', 'order:9:refund', 'über:😀 ~.~', '~tilde'])('runs, finds and reports the job of key %j under that key', async (key) => {
-    const handle = await t.jobs.add('key.echo', {}, { jobId: key });
-    expect(handle.id).toBe(key);
-    await expect(t.jobs.waitUntilFinished(key, { timeout: 10_000 })).resolves.toEqual({ id: key });
-    expect(await t.jobs.get(key)).toMatchObject({ id: key, state: 'completed', result: { id: key } });
-    await t.events.waitFor('completed', key);
-    expect(t.events.of('completed', key)).toHaveLength(1);
-    expect((await firstValueFrom(t.jobs.watch(key).pipe(toArray()))).map((e) => [e.type, e.jobId])).toEqual([['completed', key]]);
-    // Adding under the same key again adds nothing.
-    const again = await t.jobs.add('key.echo', {}, { jobId: key });
-    expect(again.id).toBe(key);
-    await t.events.waitFor('deduplicated', key);
-  });
+  it.each(['welcome:42', '42', 'order:9:refund', 'über:😀 ~.~', '~tilde'])(
+    'runs, finds and reports the job of key %j under that key',
+    async (key) => {
+      const handle = await t.jobs.add('key.echo', {}, { jobId: key });
+      expect(handle.id).toBe(key);
+      await expect(t.jobs.waitUntilFinished(key, { timeout: 10_000 })).resolves.toEqual({ id: key });
+      expect(await t.jobs.get(key)).toMatchObject({ id: key, state: 'completed', result: { id: key } });
+      await t.events.waitFor('completed', key);
+      expect(t.events.of('completed', key)).toHaveLength(1);
+      expect((await firstValueFrom(t.jobs.watch(key).pipe(toArray()))).map((e) => [e.type, e.jobId])).toEqual([['completed', key]]);
+      // Adding under the same key again adds nothing.
+      const again = await t.jobs.add('key.echo', {}, { jobId: key });
+      expect(again.id).toBe(key);
+      await t.events.waitFor('deduplicated', key);
+    },
+  );
 
   it('stores the key in a form BullMQ takes, and cancels and retries by the key', async () => {
     const raw = rawQueue('default', t.prefix);

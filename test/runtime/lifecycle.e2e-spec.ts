@@ -26,7 +26,6 @@ class StepTwo implements JobHandler<{ from: string }, string> {
   }
 }
 
-
 describe('start and shutdown', () => {
   let t: JobsTestApp | undefined;
   afterEach(async () => {

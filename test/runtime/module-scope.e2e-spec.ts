@@ -36,12 +36,19 @@ describe('where JobsModule and its extras can be injected', () => {
     const prefix = uniquePrefix('scope');
     prefixes.push(prefix);
     const base = { connection: queueConnection(prefix), prefix, workers: false, isGlobal };
-    if (!withExtras) return Test.createTestingModule({ imports: feature(JobsModule.forRoot(base)) }).setLogger(testLogger()).compile().then((app) => app.init());
+    if (!withExtras)
+      return Test.createTestingModule({ imports: feature(JobsModule.forRoot(base)) })
+        .setLogger(testLogger())
+        .compile()
+        .then((app) => app.init());
     const db = await DATABASES.sqlite();
     databases.push(db);
     const jobs = JobsModule.forRoot({ ...base, history: true, metrics: { enabled: true } });
     return Test.createTestingModule({
-      imports: [TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true }), ...feature(jobs)],
+      imports: [
+        TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true }),
+        ...feature(jobs),
+      ],
     })
       .setLogger(testLogger())
       .compile()

@@ -16,7 +16,9 @@ class EchoJob implements JobHandler<{ value: string }, string> {
 }
 
 const tablesIn = async (schema: string) =>
-  (await postgresAdmin<{ table_name: string }>(['SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]])).map((r) => r.table_name);
+  (await postgresAdmin<{ table_name: string }>(['SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]])).map(
+    (r) => r.table_name,
+  );
 
 /** Whatever the suites' backend, these run on BullMQ's PostgreSQL backend: its set-up and sharing a database with history. */
 describe('queues on PostgreSQL', () => {
@@ -61,10 +63,14 @@ describe('queues on PostgreSQL', () => {
     const app = await start({ postgres: PG_URL, schema });
     const jobs = app.get(JobService);
     const { id } = await jobs.add('pg.echo', { value: 'from postgres' });
-    const done = await waitUntil(async () => {
-      const info = await jobs.get(id);
-      return info?.state === 'completed' ? info : undefined;
-    }, 10_000, 'the job to complete');
+    const done = await waitUntil(
+      async () => {
+        const info = await jobs.get(id);
+        return info?.state === 'completed' ? info : undefined;
+      },
+      10_000,
+      'the job to complete',
+    );
     expect(done.result).toBe('from postgres');
     // The job is a row of the schema's table, nowhere else.
     expect(await postgresAdmin(`SELECT name FROM "${schema}".job WHERE name = 'pg.echo'`)).toEqual([{ name: 'pg.echo' }]);
@@ -77,10 +83,19 @@ describe('queues on PostgreSQL', () => {
     it('keeps queues in their schema and history in the host schema of the same database', async () => {
       db = await DATABASES.postgres();
       const schema = newSchema();
-      const typeorm = TypeOrmModule.forRoot({ ...db.options, autoLoadEntities: true, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true });
+      const typeorm = TypeOrmModule.forRoot({
+        ...db.options,
+        autoLoadEntities: true,
+        migrations: JOB_HISTORY_MIGRATIONS,
+        migrationsRun: true,
+      });
       const app = await start({ postgres: PG_URL, schema, migrate: true }, [typeorm], true);
       const { id } = await app.get(JobService).add('pg.echo', { value: 'kept' });
-      const row = await waitUntil(async () => (await app.get(JobHistoryService).find({ jobId: id, status: 'completed' })).items[0], 10_000, 'the history row');
+      const row = await waitUntil(
+        async () => (await app.get(JobHistoryService).find({ jobId: id, status: 'completed' })).items[0],
+        10_000,
+        'the history row',
+      );
       expect(row).toMatchObject({ name: 'pg.echo', result: 'kept' });
       const historySchema = (db.options as { schema: string }).schema;
       expect(await tablesIn(historySchema)).toContain('job_executions');

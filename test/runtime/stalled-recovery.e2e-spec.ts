@@ -53,9 +53,11 @@ describe('a job whose instance is killed while it runs', () => {
     let errors = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    const id = await waitUntil(() => /^ACTIVE (\S+)\n/m.exec(output)?.[1], 30_000, 'the first instance to run the job').catch((err: Error) => {
-      throw new Error(`${err.message}; it wrote: ${errors || '(nothing)'}`);
-    });
+    const id = await waitUntil(() => /^ACTIVE (\S+)\n/m.exec(output)?.[1], 30_000, 'the first instance to run the job').catch(
+      (err: Error) => {
+        throw new Error(`${err.message}; it wrote: ${errors || '(nothing)'}`);
+      },
+    );
 
     // Ready before the kill, so the measured wait is the recovery alone.
     survivor = await createJobsApp([Finishing], { prefix, stalled });

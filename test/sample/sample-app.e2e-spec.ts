@@ -30,23 +30,31 @@ function spawnSample(env: Record<string, string>, { detached = false } = {}): Om
     env: { ...inherited, NODE_OPTIONS: '', PORT: '0', NO_COLOR: '1', ADMIN_TOKEN, BOARD_USER, BOARD_PASSWORD, ...env },
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
 }
 
 /** The sample serving real HTTP. */
 async function startSample(env: Record<string, string>, options: { detached?: boolean } = {}): Promise<Sample> {
   const { child, output } = spawnSample(env, options);
-  const url = await waitUntil(() => {
-    if (child.exitCode !== null) throw new Error(`The sample exited: ${output()}`);
-    return /Sample listening on (http:\/\/\S+)/.exec(output())?.[1];
-  }, 30_000, 'the sample to listen');
+  const url = await waitUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error(`The sample exited: ${output()}`);
+      return /Sample listening on (http:\/\/\S+)/.exec(output())?.[1];
+    },
+    30_000,
+    'the sample to listen',
+  );
   return { child, url, output };
 }
 
 /** `group`: the signal goes to the sample's whole process group, as Ctrl+C in a terminal sends it. */
-async function stopSample(sample: Sample, signal: NodeJS.Signals = 'SIGTERM', { group = false } = {}): Promise<[number | null, NodeJS.Signals | null]> {
+async function stopSample(
+  sample: Sample,
+  signal: NodeJS.Signals = 'SIGTERM',
+  { group = false } = {},
+): Promise<[number | null, NodeJS.Signals | null]> {
   if (sample.child.exitCode !== null || sample.child.signalCode !== null) return [sample.child.exitCode, sample.child.signalCode];
   const exited = once(sample.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   if (group) process.kill(-sample.child.pid!, signal);
@@ -63,9 +71,17 @@ const api = (sample: Sample) => {
     });
   const json = async <T = any>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
   const recorded = (jobId: string) =>
-    waitUntil(async () => (await json(admin('GET', `/executions?jobId=${jobId}&status=completed`))).items[0], 10_000, 'the run in the history');
+    waitUntil(
+      async () => (await json(admin('GET', `/executions?jobId=${jobId}&status=completed`))).items[0],
+      10_000,
+      'the run in the history',
+    );
   const orderReport = async (report = { kind: 'sales', pages: 2 }) => {
-    const response = await fetch(`${sample.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+    const response = await fetch(`${sample.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
     expect(response.status).toBe(201);
     return (await json<{ id: string }>(response)).id;
   };
@@ -119,11 +135,19 @@ describe('the sample application', () => {
     expect(await recorded(id)).toMatchObject({ status: 'completed', name: 'report.generate', attempt: 1 });
   });
 
-  it('shows a report\'s progress live in a browser, through JobService.watch', async () => {
+  it("shows a report's progress live in a browser, through JobService.watch", async () => {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -153,7 +177,11 @@ describe('the sample application', () => {
   });
 
   it('creates a job definition through the admin API and runs it on request', async () => {
-    const created = await admin('POST', '/definitions', { name: 'monthly-sales', handler: 'report.generate', data: { kind: 'sales', pages: 1 } });
+    const created = await admin('POST', '/definitions', {
+      name: 'monthly-sales',
+      handler: 'report.generate',
+      data: { kind: 'sales', pages: 1 },
+    });
     expect(created.status).toBe(201);
     const { id } = await json<{ id: string }>(created);
     const run = await json<{ id: string }>(admin('POST', `/definitions/${id}/execute`));
@@ -162,7 +190,11 @@ describe('the sample application', () => {
   });
 
   it('answers a payload that fails its schema, or an unknown job, with 400 and the field at fault', async () => {
-    const own = await fetch(`${url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'sales', pages: 99 }) });
+    const own = await fetch(`${url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'sales', pages: 99 }),
+    });
     expect(own.status).toBe(400);
     expect(await json(own)).toMatchObject({ fields: [{ field: 'data.pages' }] });
     const invalid = await admin('POST', '/runs', { name: 'report.generate', data: { kind: 'sales', pages: 99 } });
@@ -170,18 +202,26 @@ describe('the sample application', () => {
     expect(await json(invalid)).toMatchObject({ code: 'JOB_PAYLOAD_INVALID', fields: [{ field: 'data.pages' }] });
     const unknown = await admin('POST', '/runs', { name: 'report.gen', data: {} });
     expect(unknown.status).toBe(400);
-    expect((await json(unknown)).message).toContain('known jobs: http.request, jobs.history.retention, log.message, partner.sync, report.generate, sessions.cleanup, video.transcode');
+    expect((await json(unknown)).message).toContain(
+      'known jobs: http.request, jobs.history.retention, log.message, partner.sync, report.generate, sessions.cleanup, video.transcode',
+    );
   });
 
   it('runs the built-in log.message from the admin API, and refuses an http.request to its own loopback address', async () => {
-    const logged = await json<{ id: string }>(admin('POST', '/runs', { name: 'log.message', data: { message: 'hello from the sample', category: 'Ops' } }));
+    const logged = await json<{ id: string }>(
+      admin('POST', '/runs', { name: 'log.message', data: { message: 'hello from the sample', category: 'Ops' } }),
+    );
     expect(await recorded(logged.id)).toMatchObject({ name: 'log.message' });
     expect(output()).toMatch(/\[Ops\] hello from the sample/);
     const call = await json<{ id: string }>(admin('POST', '/runs', { name: 'http.request', data: { url: `${url}/health` } }));
-    const failed = await waitUntil(async () => {
-      const info = await json<{ state: string; failedReason?: string }>(admin('GET', `/runs/${call.id}`));
-      return info.state === 'failed' ? info : undefined;
-    }, 10_000, 'the refused call to fail');
+    const failed = await waitUntil(
+      async () => {
+        const info = await json<{ state: string; failedReason?: string }>(admin('GET', `/runs/${call.id}`));
+        return info.state === 'failed' ? info : undefined;
+      },
+      10_000,
+      'the refused call to fail',
+    );
     expect(failed.failedReason).toContain('is a loopback, private, link-local or metadata address');
   });
 
@@ -193,9 +233,15 @@ describe('the sample application', () => {
   });
 
   it('lists its cron and its run-time schedule, and takes a new one', async () => {
-    const list = async () => (await json<Array<{ id: string; origin: string }>>(admin('GET', '/schedules'))).map((s) => `${s.origin}:${s.id}`);
+    const list = async () =>
+      (await json<Array<{ id: string; origin: string }>>(admin('GET', '/schedules'))).map((s) => `${s.origin}:${s.id}`);
     expect((await list()).sort()).toEqual(['code:jobs.history.retention', 'code:sessions.cleanup', 'runtime:nightly-sales']);
-    const created = await admin('POST', '/schedules', { name: 'partner.sync', id: 'acme-hourly', cron: '0 * * * *', data: { partner: 'acme' } });
+    const created = await admin('POST', '/schedules', {
+      name: 'partner.sync',
+      id: 'acme-hourly',
+      cron: '0 * * * *',
+      data: { partner: 'acme' },
+    });
     expect(created.status).toBe(201);
     expect(await list()).toContain('runtime:acme-hourly');
     expect((await admin('POST', '/schedules', { name: 'partner.sync', cron: '0 * * *' })).status).toBe(400);
@@ -207,14 +253,18 @@ describe('the sample application', () => {
     expect((await admin('GET', '/queues', undefined, 'guess')).status).toBe(401);
     const board = `${url}/api/v1/admin/queues`;
     expect((await fetch(board)).status).toBe(401);
-    const page = await fetch(board, { headers: { authorization: `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSWORD}`).toString('base64')}` } });
+    const page = await fetch(board, {
+      headers: { authorization: `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSWORD}`).toString('base64')}` },
+    });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Jobs</title>');
   });
 
   it('serves Swagger, health and metrics', async () => {
     const document = await json<{ paths: Record<string, unknown> }>(fetch(`${url}/docs-json`));
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs/runs', '/api/v1/jobs/definitions/{id}/execute', '/api/v1/reports']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/jobs/runs', '/api/v1/jobs/definitions/{id}/execute', '/api/v1/reports']),
+    );
     expect((await fetch(`${url}/docs`)).status).toBe(200);
     expect(await json(fetch(`${url}/health`))).toMatchObject({ status: 'ok', info: { jobs: { status: 'up', missingWorkers: [] } } });
     const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -258,9 +308,15 @@ describe('the sample with no service configured', () => {
   it('starts an embedded PostgreSQL for queues and history, runs a job there, and on Ctrl+C stops the database after the app', async () => {
     const first = await start();
     expect(first.output()).toContain(`Creating an embedded PostgreSQL in ${dir}`);
-    expect(first.output()).toContain(`Queues on PostgreSQL 127.0.0.1:${port}/sample (schema sample_jobs); history in PostgreSQL 127.0.0.1:${port}/sample (embedded PostgreSQL`);
+    expect(first.output()).toContain(
+      `Queues on PostgreSQL 127.0.0.1:${port}/sample (schema sample_jobs); history in PostgreSQL 127.0.0.1:${port}/sample (embedded PostgreSQL`,
+    );
     const id = await api(first).orderReport();
-    expect(await api(first).recorded(id)).toMatchObject({ status: 'completed', name: 'report.generate', result: { kind: 'sales', pages: 2 } });
+    expect(await api(first).recorded(id)).toMatchObject({
+      status: 'completed',
+      name: 'report.generate',
+      result: { kind: 'sales', pages: 2 },
+    });
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(true);
 
     // A job still running at Ctrl+C finishes, and its history row is written, before the database goes.

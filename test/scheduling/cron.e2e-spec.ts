@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { Cron, Every, JobProcessor, JobsConfigurationError, InvalidJobOptionsError, UnknownJobError, nextCronRuns, type JobContext, type JobHandler } from '../../lib/index.js';
+import {
+  Cron,
+  Every,
+  JobProcessor,
+  JobsConfigurationError,
+  InvalidJobOptionsError,
+  UnknownJobError,
+  nextCronRuns,
+  type JobContext,
+  type JobHandler,
+} from '../../lib/index.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { uniquePrefix } from '../support/services.js';
 import { work } from '../support/sleep.js';
@@ -100,7 +110,13 @@ describe('@Cron and schedules', () => {
     expect(runs[0].id).toMatch(/^repeat:cron\/housekeeping\.tick:\d+$/);
     expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
     const [schedule] = await t.jobs.listSchedules();
-    expect(schedule).toMatchObject({ id: 'housekeeping.tick', name: 'housekeeping.tick', origin: 'code', distributed: true, cron: '* * * * * *' });
+    expect(schedule).toMatchObject({
+      id: 'housekeeping.tick',
+      name: 'housekeeping.tick',
+      origin: 'code',
+      distributed: true,
+      cron: '* * * * * *',
+    });
     expect(schedule.next!.getTime()).toBeGreaterThan(Date.now() - 1_000);
   });
 
@@ -114,8 +130,16 @@ describe('@Cron and schedules', () => {
   it('removes at start-up a code schedule no longer declared or disabled, and keeps run-time ones', async () => {
     const prefix = uniquePrefix();
     const first = await createJobsApp([Housekeeping, ReportJob], { prefix, workers: false }, { cleanup: false });
-    await first.jobs.schedule('report.send', { id: 'weekly-report', cron: '0 8 * * 1', timeZone: 'Europe/Paris', data: { to: 'ops@example.com' } });
-    expect((await first.jobs.listSchedules()).map((s) => `${s.origin}:${s.id}`).sort()).toEqual(['code:housekeeping.tick', 'runtime:weekly-report']);
+    await first.jobs.schedule('report.send', {
+      id: 'weekly-report',
+      cron: '0 8 * * 1',
+      timeZone: 'Europe/Paris',
+      data: { to: 'ops@example.com' },
+    });
+    expect((await first.jobs.listSchedules()).map((s) => `${s.origin}:${s.id}`).sort()).toEqual([
+      'code:housekeeping.tick',
+      'runtime:weekly-report',
+    ]);
     await first.close();
 
     t = await createJobsApp([Disabled, ReportJob], { prefix, workers: false });

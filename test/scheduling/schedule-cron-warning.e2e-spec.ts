@@ -28,7 +28,13 @@ describe("a method with @nestjs/schedule's @Cron", () => {
 
   it('is named in one start-up warning per method, with the import to use instead', async () => {
     const warnings: string[] = [];
-    const logger: LoggerService = { log() {}, error() {}, debug() {}, verbose() {}, warn: (message: unknown) => void warnings.push(String(message)) };
+    const logger: LoggerService = {
+      log() {},
+      error() {},
+      debug() {},
+      verbose() {},
+      warn: (message: unknown) => void warnings.push(String(message)),
+    };
     t = await createJobsApp([Reports], { workers: false }, { logger });
 
     const about = (method: string) => warnings.filter((w) => w.startsWith(`Reports.${method} `));

@@ -26,12 +26,26 @@ async function postgres(): Promise<TestDatabase> {
   const url = new URL(PG_URL);
   return {
     kind: 'postgres',
-    options: { type: 'postgres', host: url.hostname, port: Number(url.port), username: name, database: url.pathname.slice(1), schema: name, poolSize: 4, connectTimeoutMS: 2_000 },
+    options: {
+      type: 'postgres',
+      host: url.hostname,
+      port: Number(url.port),
+      username: name,
+      database: url.pathname.slice(1),
+      schema: name,
+      poolSize: 4,
+      connectTimeoutMS: 2_000,
+    },
     async cutOff() {
       await postgresAdmin(`ALTER ROLE ${name} NOLOGIN`, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`);
       return () => postgresAdmin(`ALTER ROLE ${name} LOGIN`);
     },
-    drop: () => postgresAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`, `DROP SCHEMA ${name} CASCADE`, `DROP ROLE ${name}`),
+    drop: () =>
+      postgresAdmin(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`,
+        `DROP SCHEMA ${name} CASCADE`,
+        `DROP ROLE ${name}`,
+      ),
   };
 }
 
@@ -58,7 +72,15 @@ async function mariadb(): Promise<TestDatabase> {
   const url = new URL(MARIADB_URL);
   return {
     kind: 'mariadb',
-    options: { type: 'mariadb', host: url.hostname, port: Number(url.port), username: name, database: name, poolSize: 4, connectTimeout: 2_000 },
+    options: {
+      type: 'mariadb',
+      host: url.hostname,
+      port: Number(url.port),
+      username: name,
+      database: name,
+      poolSize: 4,
+      connectTimeout: 2_000,
+    },
     async cutOff() {
       await admin([`ALTER USER '${name}'@'%' ACCOUNT LOCK`]);
       await killAll();

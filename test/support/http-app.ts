@@ -33,7 +33,9 @@ export interface HttpAppSetup {
 /** A real Nest HTTP application (Express) on a free loopback port, with the module on real Redis under its own prefix. */
 export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestApp> {
   const prefix = setup.options?.prefix ?? uniquePrefix('http');
-  const database = setup.database && TypeOrmModule.forRoot({ ...setup.database, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as DataSourceOptions);
+  const database =
+    setup.database &&
+    TypeOrmModule.forRoot({ ...setup.database, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true });
   const moduleRef = await Test.createTestingModule({
     imports: [
       ...(database ? [database] : []),
@@ -44,7 +46,9 @@ export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestA
   })
     .setLogger(setup.logger ?? testLogger())
     .compile();
-  const app = moduleRef.createNestApplication(setup.logger ? { logger: setup.logger } : process.env.JOBS_TEST_LOGS ? {} : { logger: false });
+  const app = moduleRef.createNestApplication(
+    setup.logger ? { logger: setup.logger } : process.env.JOBS_TEST_LOGS ? {} : { logger: false },
+  );
   if (setup.globalPrefix) app.setGlobalPrefix(setup.globalPrefix);
   await setup.configure?.(app);
   await app.listen(0, '127.0.0.1');

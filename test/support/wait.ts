@@ -5,7 +5,7 @@ export async function waitUntil<T>(probe: () => T | Promise<T>, timeout = 10_000
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -36,7 +36,10 @@ export class EventLog {
     const seen = this.events.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`No "${types.join('/')}" event for ${jobId ?? 'any job'} within ${timeout} ms`)), timeout);
+      const timer = setTimeout(
+        () => reject(new Error(`No "${types.join('/')}" event for ${jobId ?? 'any job'} within ${timeout} ms`)),
+        timeout,
+      );
       this.waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e as JobEventOf<T>)) });
     });
   }

@@ -10,7 +10,10 @@ const keys = redactionKeys(['password', 'Authorization']);
 describe('redact', () => {
   it('replaces listed keys at any depth, whatever their case, in objects and arrays', () => {
     const value = { a: { PASSWORD: 1, b: [{ authorization: 'Bearer x', keep: true }] }, password: { nested: 'gone' } };
-    expect(redact(value, keys)).toEqual({ a: { PASSWORD: '[redacted]', b: [{ authorization: '[redacted]', keep: true }] }, password: '[redacted]' });
+    expect(redact(value, keys)).toEqual({
+      a: { PASSWORD: '[redacted]', b: [{ authorization: '[redacted]', keep: true }] },
+      password: '[redacted]',
+    });
     expect(value.a.PASSWORD).toBe(1);
   });
 
@@ -44,7 +47,12 @@ describe('ExecutionRows', () => {
     r.apply({ type: 'active', ...attempt, startedAt: 1_000 });
     const retry = r.apply({ type: 'retrying', ...attempt, error: { name: 'Error', message: 'boom', stack: 'at x' }, retryDelay: 0 })!;
     expect(retry).toMatchObject({ attempt: 1, status: 'retrying', errorMessage: 'boom', errorStack: 'at x' });
-    expect(r.apply({ type: 'cancelled', ...job, attempt: 0, maxAttempts: 3, finishedAt: 2_000 })).toMatchObject({ attempt: 0, status: 'cancelled', startedAt: null, workerHost: null });
+    expect(r.apply({ type: 'cancelled', ...job, attempt: 0, maxAttempts: 3, finishedAt: 2_000 })).toMatchObject({
+      attempt: 0,
+      status: 'cancelled',
+      startedAt: null,
+      workerHost: null,
+    });
   });
 
   it('ignores events that neither start nor end an attempt', () => {
@@ -66,7 +74,16 @@ describe('history options', () => {
   });
 
   it('takes every integer option as a string of decimal digits, and refuses any other string naming it', () => {
-    const given = { retentionDays: '7', keepPerName: '100', batchSize: ' 50 ', flushInterval: '500', bufferSize: '2000', maxLogLines: '0', flushTimeout: '1000', recoverAfter: '1500' };
+    const given = {
+      retentionDays: '7',
+      keepPerName: '100',
+      batchSize: ' 50 ',
+      flushInterval: '500',
+      bufferSize: '2000',
+      maxLogLines: '0',
+      flushTimeout: '1000',
+      recoverAfter: '1500',
+    };
     expect(resolveHistoryOptions(given as unknown as JobHistoryOptions)).toMatchObject({
       retentionDays: 7,
       keepPerName: 100,
@@ -78,8 +95,14 @@ describe('history options', () => {
       recoverAfter: 1500,
     });
     expect(resolveHistoryOptions({ flushInterval: '3000' } as unknown as JobHistoryOptions).recoverAfter).toBe(9000);
-    for (const [option, value] of [['retentionDays', '7d'], ['batchSize', '1e2'], ['flushInterval', '0.5'], ['keepPerName', ''], ['recoverAfter', '0x10']]) {
-      const call = () => resolveHistoryOptions({ [option]: value } as JobHistoryOptions);
+    for (const [option, value] of [
+      ['retentionDays', '7d'],
+      ['batchSize', '1e2'],
+      ['flushInterval', '0.5'],
+      ['keepPerName', ''],
+      ['recoverAfter', '0x10'],
+    ]) {
+      const call = () => resolveHistoryOptions({ [option]: value });
       expect(call).toThrow(JobsConfigurationError);
       expect(call).toThrow(`"history.${option}" must be`);
       expect(call).toThrow(`got ${JSON.stringify(value)}`);

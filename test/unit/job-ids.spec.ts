@@ -27,7 +27,7 @@ describe('job ids', () => {
     expect(queueIdsOf('plain')).toEqual(['plain']);
   });
 
-  it('shows a scheduler key with the user\'s part of it', () => {
+  it("shows a scheduler key with the user's part of it", () => {
     expect(fromSchedulerKey(`schedule/${toQueueId('nightly:eu')}`)).toBe('schedule/nightly:eu');
     expect(fromSchedulerKey('cron/report')).toBe('cron/report');
   });

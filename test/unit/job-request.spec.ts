@@ -3,12 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { Type } from 'class-transformer';
 import { IsEmail, IsString, Length, ValidateNested } from 'class-validator';
 import { JobRegistry } from '../../lib/discovery/job-registry.js';
-import {
-  InvalidJobOptionsError,
-  JobPayloadTooLargeError,
-  JobPayloadValidationError,
-  UnknownJobError,
-} from '../../lib/jobs.errors.js';
+import { InvalidJobOptionsError, JobPayloadTooLargeError, JobPayloadValidationError, UnknownJobError } from '../../lib/jobs.errors.js';
 import { resolveJobsOptions, type ResolvedJobsOptions } from '../../lib/jobs.options.js';
 import type { JobAddOptions } from '../../lib/interfaces/job-options.interface.js';
 import { baseJobOptions, JobRequestBuilder } from '../../lib/runtime/job-request.builder.js';
@@ -80,7 +75,11 @@ describe('JobRequestBuilder.build', () => {
       expect(errors.find((e) => e.field === 'address.city')?.constraints).toHaveProperty('isString');
     });
 
-    it.each([['a string', 'hello'], ['null', null], ['an array', [valid]]])('refuses %s where an object is expected', async (_, data) => {
+    it.each([
+      ['a string', 'hello'],
+      ['null', null],
+      ['an array', [valid]],
+    ])('refuses %s where an object is expected', async (_, data) => {
       const error = await rejection(builder.build('email.send', data));
       expect(error).toBeInstanceOf(JobPayloadValidationError);
       expect((error as JobPayloadValidationError).errors).toEqual([

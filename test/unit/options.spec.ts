@@ -56,7 +56,7 @@ describe('resolveJobsOptions', () => {
     ['maxPayloadBytes', { maxPayloadBytes: 0 }],
     ['eventStreamLength', { eventStreamLength: 0 }],
   ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, override) => {
-    const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
+    const call = () => resolveJobsOptions({ connection, ...override });
     expect(call).toThrow(JobsConfigurationError);
     expect(call).toThrow(`"${option}"`);
   });
@@ -84,7 +84,7 @@ describe('resolveJobsOptions with PostgreSQL', () => {
 });
 
 describe('resolveJobsOptions: stalled-job recovery', () => {
-  it('takes the module-wide settings for every queue, and a queue\'s own field by field over them', () => {
+  it("takes the module-wide settings for every queue, and a queue's own field by field over them", () => {
     const resolved = resolveJobsOptions({
       connection,
       stalled: { lockDuration: 10_000, interval: 5_000 },
@@ -108,7 +108,7 @@ describe('resolveJobsOptions: stalled-job recovery', () => {
     ['queues.emails.stalled.interval', { queues: { emails: { stalled: { interval: 0 } } } }],
     ['queues.emails.stalled.maxCount', { queues: { emails: { stalled: { maxCount: 1.5 } } } }],
   ])('rejects a bad "%s" with a JobsConfigurationError naming it', (option, override) => {
-    const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
+    const call = () => resolveJobsOptions({ connection, ...override });
     expect(call).toThrow(JobsConfigurationError);
     expect(call).toThrow(`"${option}"`);
   });
@@ -118,9 +118,17 @@ describe('resolveJobsOptions: integers given as numeric strings', () => {
   it('takes a string of decimal digits, as process.env and ConfigService give them, as its number', () => {
     const resolved = resolveJobsOptions({
       connection,
-      queues: { reports: { concurrency: '4', globalConcurrency: ' 2 ', limiter: { max: '10', duration: '1000' }, stalled: { maxCount: '0' } } },
+      queues: {
+        reports: { concurrency: '4', globalConcurrency: ' 2 ', limiter: { max: '10', duration: '1000' }, stalled: { maxCount: '0' } },
+      },
       stalled: { lockDuration: '60000', interval: '15000' },
-      defaultJobOptions: { attempts: '5', timeout: '30000', backoff: { type: 'linear', delay: '500' }, removeOnComplete: '10', removeOnFail: { age: '3600', count: '20' } },
+      defaultJobOptions: {
+        attempts: '5',
+        timeout: '30000',
+        backoff: { type: 'linear', delay: '500' },
+        removeOnComplete: '10',
+        removeOnFail: { age: '3600', count: '20' },
+      },
       shutdownTimeout: '0',
       maxPayloadBytes: '1048576',
     } as unknown as JobsModuleOptions);
@@ -162,7 +170,7 @@ describe('resolveJobsOptions: integers given as numeric strings', () => {
     ['shutdownTimeout', { shutdownTimeout: '10 s' }, '"10 s"'],
     ['maxPayloadBytes', { maxPayloadBytes: '512kb' }, '"512kb"'],
   ])('refuses "%s" given any other string, naming the option and the value', (option, override, value) => {
-    const call = () => resolveJobsOptions({ connection, ...override } as JobsModuleOptions);
+    const call = () => resolveJobsOptions({ connection, ...override });
     expect(call).toThrow(JobsConfigurationError);
     expect(call).toThrow(`"${option}"`);
     expect(call).toThrow(value);

@@ -1,5 +1,12 @@
 import { Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { JobDefinitionNotFoundError } from '../../jobs.errors.js';
 import type { JobHandle } from '../../interfaces/job-info.interface.js';
 import type { ExecutionPage } from '../../interfaces/job-history.interface.js';

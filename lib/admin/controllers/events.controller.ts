@@ -16,7 +16,9 @@ export class EventsController {
   ) {}
 
   @Sse()
-  @ApiOperation({ summary: 'The lifecycle stream of every instance (or, with scope=local, of this one) as Server-Sent Events; each `data` is one event' })
+  @ApiOperation({
+    summary: 'The lifecycle stream of every instance (or, with scope=local, of this one) as Server-Sent Events; each `data` is one event',
+  })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ type: JobEventDto })
   events(@AdminQuery() query: EventsQueryDto): Observable<MessageEvent> {

@@ -1,5 +1,12 @@
 import { Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { JobService } from '../../job.service.js';
 import { JobNotFoundError } from '../../jobs.errors.js';
 import { found } from '../found.js';
@@ -8,7 +15,15 @@ import type { JobHandle, JobInfo } from '../../interfaces/job-info.interface.js'
 import { AdminRoutes } from '../admin-routes.decorator.js';
 import { AdminBody, AdminQuery } from '../admin-input.decorators.js';
 import { ErrorDto } from '../dto/error.dto.js';
-import { BulkEnqueueDto, CancelResultDto, EnqueueRunDto, JobHandleDto, JobInfoDto, QueueQueryDto, RunListQueryDto } from '../dto/run.dto.js';
+import {
+  BulkEnqueueDto,
+  CancelResultDto,
+  EnqueueRunDto,
+  JobHandleDto,
+  JobInfoDto,
+  QueueQueryDto,
+  RunListQueryDto,
+} from '../dto/run.dto.js';
 
 @AdminRoutes()
 export class RunsController {

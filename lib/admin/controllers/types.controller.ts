@@ -23,6 +23,15 @@ export class TypesController {
   @ApiOkResponse({ type: JobTypeDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   get(@Param('name') name: string): JobTypeInfo {
-    return found(this.jobs.type(name), () => new NotFoundException(`Unknown job "${name}"; known jobs: ${this.jobs.types().map((t) => t.name).join(', ')}.`));
+    return found(
+      this.jobs.type(name),
+      () =>
+        new NotFoundException(
+          `Unknown job "${name}"; known jobs: ${this.jobs
+            .types()
+            .map((t) => t.name)
+            .join(', ')}.`,
+        ),
+    );
   }
 }

@@ -9,14 +9,28 @@ export class EventsQueryDto {
   @OptionalText({ description: 'Only events of this job name.' }) name?: string;
   @OptionalText({ description: 'Only events of this queue.' }) queue?: string;
 
-  @ApiPropertyOptional({ type: String, description: `Comma-separated event types (${JOB_EVENT_TYPES.join(', ')}); default all.`, example: 'active,completed,failed' })
+  @ApiPropertyOptional({
+    type: String,
+    description: `Comma-separated event types (${JOB_EVENT_TYPES.join(', ')}); default all.`,
+    example: 'active,completed,failed',
+  })
   @Absent()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((t) => t.trim()).filter(Boolean) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : value,
+  )
   @ArrayNotEmpty()
   @IsIn(JOB_EVENT_TYPES, { each: true })
   types?: JobEventType[];
 
-  @ApiPropertyOptional({ enum: ['cluster', 'local'], description: 'cluster (default): jobs of every instance; local: only work this instance does.' })
+  @ApiPropertyOptional({
+    enum: ['cluster', 'local'],
+    description: 'cluster (default): jobs of every instance; local: only work this instance does.',
+  })
   @Absent()
   @IsIn(['cluster', 'local'])
   scope?: JobEventScope;
@@ -29,7 +43,11 @@ export class JobEventDto {
   @ApiProperty() name!: string;
   @ApiProperty() queue!: string;
   @ApiProperty({ description: 'Milliseconds since the epoch.' }) timestamp!: number;
-  @ApiProperty({ enum: ['cluster', 'local'], description: 'Read from the queue event stream (cluster) or in the process that ran the job (local).' }) scope!: JobEventScope;
+  @ApiProperty({
+    enum: ['cluster', 'local'],
+    description: 'Read from the queue event stream (cluster) or in the process that ran the job (local).',
+  })
+  scope!: JobEventScope;
   @ApiPropertyOptional() attempt?: number;
   @ApiPropertyOptional() maxAttempts?: number;
   @ApiPropertyOptional(ANY_JSON) data?: unknown;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, Matches } from 'class-validator';
 import { ANY_JSON } from './any-json.js';
@@ -43,7 +43,7 @@ export class ExecutionDto {
   @ApiProperty({ enum: EXECUTION_STATUSES }) status!: ExecutionStatus;
   @ApiProperty({ description: '1 for the first attempt; 0 for a job cancelled before it ran.' }) attempt!: number;
   @ApiProperty() maxAttempts!: number;
-  @ApiProperty({ ...ANY_JSON, description: 'Redacted as `history.redact` says.' } as ApiPropertyOptions) data!: unknown;
+  @ApiProperty({ ...ANY_JSON, description: 'Redacted as `history.redact` says.' }) data!: unknown;
   @ApiProperty(ANY_JSON) result!: unknown;
   @ApiProperty({ type: String, nullable: true }) errorMessage!: string | null;
   @ApiProperty({ type: String, nullable: true }) errorStack!: string | null;

@@ -8,6 +8,10 @@ export class JobTypeDto {
   @ApiPropertyOptional({ description: 'Milliseconds an attempt may run.' }) timeout?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) backoff?: unknown;
   @ApiPropertyOptional({ description: 'BullMQ priority: lower runs first.' }) priority?: number;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON Schema of the payload, from its class-validator class.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema of the payload, from its class-validator class.',
+  })
   schema?: object;
 }

@@ -26,7 +26,10 @@ export class DrainQueueDto {
 }
 
 export class CleanQueueDto implements CleanOptions {
-  @OptionalInt(0, Number.MAX_SAFE_INTEGER, { default: 0, description: 'Only jobs that finished (or, for waiting states, were created) at least this many ms ago.' })
+  @OptionalInt(0, Number.MAX_SAFE_INTEGER, {
+    default: 0,
+    description: 'Only jobs that finished (or, for waiting states, were created) at least this many ms ago.',
+  })
   grace?: number;
 
   @ApiPropertyOptional({ enum: CLEAN_STATUSES, default: 'completed' })

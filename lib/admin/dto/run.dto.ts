@@ -1,16 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDate,
-  IsIn,
-  IsObject,
-  MinDate,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsObject, MinDate, ValidateBy, ValidateNested } from 'class-validator';
 import { MAX_PRIORITY, PRIORITY_LEVELS } from '../../jobs.constants.js';
 import { ANY_JSON } from './any-json.js';
 import { RetryPolicyDto } from './retry-policy.dto.js';
@@ -22,19 +12,35 @@ import type { CancelResult, JobListQuery } from '../../interfaces/job-flow.inter
 import type { JobHandle, JobInfo, JobState } from '../../interfaces/job-info.interface.js';
 
 const PRIORITY_NAMES = Object.keys(PRIORITY_LEVELS);
-const LIST_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'timeout', 'cancelled', 'waiting-children'] as const;
+const LIST_STATES = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+  'waiting-children',
+] as const;
 
 const IsPriority = () =>
   ValidateBy({
     name: 'isPriority',
     validator: {
-      validate: (v: unknown) => PRIORITY_NAMES.includes(v as string) || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PRIORITY),
+      validate: (v: unknown) =>
+        PRIORITY_NAMES.includes(v as string) || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PRIORITY),
       defaultMessage: () => `priority must be one of ${PRIORITY_NAMES.join(', ')} or an integer from 1 to ${MAX_PRIORITY}`,
     },
   });
 
 export class RunOptionsDto extends RetryPolicyDto implements Omit<JobAddOptions, 'deduplication' | 'removeOnComplete' | 'removeOnFail'> {
-  @ApiPropertyOptional({ oneOf: [{ type: 'string', enum: PRIORITY_NAMES }, { type: 'integer', minimum: 1, maximum: MAX_PRIORITY }] })
+  @ApiPropertyOptional({
+    oneOf: [
+      { type: 'string', enum: PRIORITY_NAMES },
+      { type: 'integer', minimum: 1, maximum: MAX_PRIORITY },
+    ],
+  })
   @Absent()
   @IsPriority()
   priority?: JobPriority;
@@ -49,13 +55,15 @@ export class RunOptionsDto extends RetryPolicyDto implements Omit<JobAddOptions,
   @MinDate(() => new Date(), { message: 'runAt must be in the future' })
   @ValidateBy({
     name: 'withoutDelay',
-    validator: { validate: (_runAt, args) => (args!.object as RunOptionsDto).delay === undefined, defaultMessage: () => 'runAt cannot be combined with delay' },
+    validator: {
+      validate: (_runAt, args) => (args!.object as RunOptionsDto).delay === undefined,
+      defaultMessage: () => 'runAt cannot be combined with delay',
+    },
   })
   runAt?: Date;
 
   @OptionalText({ description: 'Adding under an existing id adds nothing and returns the existing job.' })
   jobId?: string;
-
 }
 
 export class EnqueueRunDto {
@@ -122,7 +130,7 @@ export class JobInfoDto implements JobInfo {
   @ApiProperty({ type: 'integer', description: 'Attempts that have ended so far.' }) attemptsMade!: number;
   @ApiProperty({ type: 'integer' }) maxAttempts!: number;
   @ApiProperty({ type: 'integer', description: 'BullMQ priority: lower runs first.' }) priority!: number;
-  @ApiPropertyOptional({ ...ANY_JSON, description: 'What the handler returned.' } as ApiPropertyOptions) result?: unknown;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'What the handler returned.' }) result?: unknown;
   @ApiPropertyOptional() failedReason?: string;
   @ApiPropertyOptional({ type: [String] }) stacktrace?: string[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;

@@ -40,7 +40,11 @@ const REFUSED_NAMES = new Set(['metadata.google.internal', 'metadata.goog']);
 
 const familyOf = (address: string): Family => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
 /** URL hostnames keep IPv6 brackets, and a trailing dot names the same host. */
-export const bareHost = (hostname: string): string => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+export const bareHost = (hostname: string): string =>
+  hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 function refusedRanges(): BlockList {
   const list = new BlockList();
@@ -77,7 +81,8 @@ export class DestinationPolicy {
     const host = bareHost(hostname);
     if (isIP(host)) return this.refuseAddress(host, host);
     if (this.nameAllowed(host)) return undefined;
-    if (REFUSED_NAMES.has(host)) return `Destination "${host}" is a cloud metadata service; list it in builtins.http.allowHosts to call it.`;
+    if (REFUSED_NAMES.has(host))
+      return `Destination "${host}" is a cloud metadata service; list it in builtins.http.allowHosts to call it.`;
     return undefined;
   }
 
@@ -102,7 +107,8 @@ export class DestinationPolicy {
     if (prefix !== undefined) {
       const family = isIP(network);
       const bits = Number(prefix);
-      if (!family || extra !== undefined || !/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) badOption(option, 'a hostname, an IP address or a CIDR range', entry);
+      if (!family || extra !== undefined || !/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128))
+        badOption(option, 'a hostname, an IP address or a CIDR range', entry);
       this.allowedAddresses.addSubnet(network, bits, family === 4 ? 'ipv4' : 'ipv6');
     } else if (isIP(bareHost(entry))) {
       const address = bareHost(entry);

@@ -13,7 +13,7 @@ export function guardedLookup(policy: DestinationPolicy): LookupFunction {
       if (err) return callback(err, '', 0);
       for (const { address } of addresses) {
         const reason = policy.refuseAddress(hostname, address);
-        if (reason) return callback(new DestinationRefusedError(reason) as unknown as NodeJS.ErrnoException, '', 0);
+        if (reason) return callback(new DestinationRefusedError(reason), '', 0);
       }
       // Sockets that try several addresses (autoSelectFamily, on by default) ask for all of them.
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);

@@ -16,7 +16,9 @@ export function nextHop(from: URL, request: OutgoingRequest, status: number, loc
     throw new UnrecoverableJobError(`${request.method} ${shownUrl(from)} redirected to an invalid location ${JSON.stringify(location)}.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UnrecoverableJobError(`${request.method} ${shownUrl(from)} redirected to ${url.protocol} URL; only http and https are followed.`);
+    throw new UnrecoverableJobError(
+      `${request.method} ${shownUrl(from)} redirected to ${url.protocol} URL; only http and https are followed.`,
+    );
   }
   let next = request;
   if ((status === 303 && request.method !== 'HEAD') || ((status === 301 || status === 302) && request.method === 'POST')) {

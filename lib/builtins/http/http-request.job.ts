@@ -37,7 +37,8 @@ function targetUrl(data: HttpRequestPayload): URL {
   } catch {
     // Reported below.
   }
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new UnrecoverableJobError(`http.request url must be an http or https URL; got ${JSON.stringify(data.url)}.`);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new UnrecoverableJobError(`http.request url must be an http or https URL; got ${JSON.stringify(data.url)}.`);
   return url;
 }
 
@@ -67,10 +68,13 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
         const res = await send(url, request, transport);
         const status = res.statusCode ?? 0;
         const location = res.headers.location;
-        if (!REDIRECT_STATUSES.has(status) || !location || expected(status, data.expectStatus)) return await this.outcome(url, request, res, data);
+        if (!REDIRECT_STATUSES.has(status) || !location || expected(status, data.expectStatus))
+          return await this.outcome(url, request, res, data);
         res.destroy();
         if (redirects >= this.options.maxRedirects) {
-          throw new UnrecoverableJobError(`${request.method} ${shownUrl(url)} redirected more than ${this.options.maxRedirects} times (builtins.http.maxRedirects).`);
+          throw new UnrecoverableJobError(
+            `${request.method} ${shownUrl(url)} redirected more than ${this.options.maxRedirects} times (builtins.http.maxRedirects).`,
+          );
         }
         ({ url, request } = nextHop(url, request, status, location));
       }
@@ -92,7 +96,15 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
     const status = res.statusCode ?? 0;
     const { body, truncated } = await readBody(res, this.options.maxBodyBytes);
     const text = body.toString('utf8');
-    if (!expected(status, data.expectStatus)) throw statusError(`${request.method} ${shownUrl(url)} answered ${status}`, status, res, text, data.expectStatus, this.options.maxRetryAfter);
+    if (!expected(status, data.expectStatus))
+      throw statusError(
+        `${request.method} ${shownUrl(url)} answered ${status}`,
+        status,
+        res,
+        text,
+        data.expectStatus,
+        this.options.maxRetryAfter,
+      );
     const headers: Record<string, string> = {};
     for (const name of this.options.responseHeaders) {
       const value = res.headers[name];
@@ -110,7 +122,14 @@ export class HttpRequestJob implements JobHandler<HttpRequestPayload, HttpReques
   }
 }
 
-function statusError(what: string, status: number, res: IncomingMessage, text: string, expect: number | number[] | undefined, maxRetryAfter: number): Error {
+function statusError(
+  what: string,
+  status: number,
+  res: IncomingMessage,
+  text: string,
+  expect: number | number[] | undefined,
+  maxRetryAfter: number,
+): Error {
   const detail = text ? `: ${text.slice(0, 200)}` : '';
   if (status === 408 || status === 429) {
     const wait = parseRetryAfter(res.headers['retry-after'], maxRetryAfter);

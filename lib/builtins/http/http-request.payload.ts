@@ -22,11 +22,17 @@ export class HttpRequestPayload {
   @IsOptional()
   @IsObject()
   @IsHttpHeaders()
-  @ExactSchema({ type: 'object', additionalProperties: { type: 'string' }, description: 'Not host, connection, content-length, transfer-encoding, te, upgrade, keep-alive or proxy-*.' })
+  @ExactSchema({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Not host, connection, content-length, transfer-encoding, te, upgrade, keep-alive or proxy-*.',
+  })
   headers?: Record<string, string>;
 
   @IsOptional()
-  @JSONSchema({ description: 'A string is sent as text (text/plain); anything else as JSON (application/json), unless headers set content-type.' })
+  @JSONSchema({
+    description: 'A string is sent as text (text/plain); anything else as JSON (application/json), unless headers set content-type.',
+  })
   body?: unknown;
 
   @IsOptional()
@@ -43,7 +49,10 @@ export class HttpRequestPayload {
       defaultMessage: buildMessage(() => '$property must be an HTTP status (100-599) or a non-empty list of them'),
     },
   })
-  @ExactSchema({ oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }], description: 'Statuses that succeed; default any 2xx.' })
+  @ExactSchema({
+    oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }],
+    description: 'Statuses that succeed; default any 2xx.',
+  })
   expectStatus?: number | number[];
 }
 

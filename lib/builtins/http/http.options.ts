@@ -42,16 +42,21 @@ export const HTTP_DEFAULTS = {
 };
 
 export function resolveHttpOptions(given: HttpBuiltinOptions | true): ResolvedHttpOptions {
-  const { allowHosts, restrictToAllowHosts, maxRedirects, maxBodyBytes, responseHeaders, requestTimeout, maxRetryAfter, ...job } = given === true ? {} : given;
+  const { allowHosts, restrictToAllowHosts, maxRedirects, maxBodyBytes, responseHeaders, requestTimeout, maxRetryAfter, ...job } =
+    given === true ? {} : given;
   const redirects = maxRedirects ?? HTTP_DEFAULTS.maxRedirects;
   if (!Number.isInteger(redirects) || redirects < 0) badOption('http.maxRedirects', 'a non-negative integer', redirects);
-  if (restrictToAllowHosts !== undefined && typeof restrictToAllowHosts !== 'boolean') badOption('http.restrictToAllowHosts', 'a boolean', restrictToAllowHosts);
+  if (restrictToAllowHosts !== undefined && typeof restrictToAllowHosts !== 'boolean')
+    badOption('http.restrictToAllowHosts', 'a boolean', restrictToAllowHosts);
   return {
     job: { concurrency: HTTP_DEFAULTS.concurrency, ...job },
     policy: new DestinationPolicy(checkStringList('http.allowHosts', allowHosts), restrictToAllowHosts ?? false),
     maxRedirects: redirects,
     maxBodyBytes: checkPositiveInt('http.maxBodyBytes', maxBodyBytes, HTTP_DEFAULTS.maxBodyBytes),
-    responseHeaders: (responseHeaders === undefined ? HTTP_DEFAULTS.responseHeaders : checkStringList('http.responseHeaders', responseHeaders)).map((h) => h.toLowerCase()),
+    responseHeaders: (responseHeaders === undefined
+      ? HTTP_DEFAULTS.responseHeaders
+      : checkStringList('http.responseHeaders', responseHeaders)
+    ).map((h) => h.toLowerCase()),
     requestTimeout: checkPositiveInt('http.requestTimeout', requestTimeout, HTTP_DEFAULTS.requestTimeout),
     maxRetryAfter: checkPositiveInt('http.maxRetryAfter', maxRetryAfter, HTTP_DEFAULTS.maxRetryAfter),
   };

@@ -7,6 +7,11 @@ import { HttpRequestPayload } from './http-request.payload.js';
 
 export function httpProviders(given: HttpBuiltinOptions | true): Provider[] {
   const options = resolveHttpOptions(given);
-  const processor = builtinProcessor(HttpRequestJob, BUILTIN_JOBS.http, { queue: BUILTIN_QUEUES.http, ...options.job, schema: HttpRequestPayload }, 'builtins.http');
+  const processor = builtinProcessor(
+    HttpRequestJob,
+    BUILTIN_JOBS.http,
+    { queue: BUILTIN_QUEUES.http, ...options.job, schema: HttpRequestPayload },
+    'builtins.http',
+  );
   return [{ provide: HTTP_OPTIONS, useValue: options }, processor];
 }

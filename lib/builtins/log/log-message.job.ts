@@ -11,7 +11,11 @@ const oneLine = (text: string) => text.replace(/[\r\n]/g, ' ');
 /** `log.message`: writes through Nest's `Logger`, so the line goes wherever the host sends its logs, under the category. */
 export class LogMessageJob implements JobHandler<LogMessagePayload, LogMessageResult> {
   handle(data: LogMessagePayload): LogMessageResult {
-    const result: LogMessageResult = { level: data.level ?? 'info', message: oneLine(data.message), category: oneLine(data.category ?? DEFAULT_LOG_CATEGORY) };
+    const result: LogMessageResult = {
+      level: data.level ?? 'info',
+      message: oneLine(data.message),
+      category: oneLine(data.category ?? DEFAULT_LOG_CATEGORY),
+    };
     const logger = new Logger(result.category);
     if (data.metadata) {
       result.metadata = data.metadata;

@@ -7,5 +7,7 @@ import { LogMessagePayload } from './log-message.payload.js';
 
 export function logProviders(given: LogBuiltinOptions | true): Provider[] {
   const job = given === true ? {} : given;
-  return [builtinProcessor(LogMessageJob, BUILTIN_JOBS.log, { queue: BUILTIN_QUEUES.log, ...job, schema: LogMessagePayload }, 'builtins.log')];
+  return [
+    builtinProcessor(LogMessageJob, BUILTIN_JOBS.log, { queue: BUILTIN_QUEUES.log, ...job, schema: LogMessagePayload }, 'builtins.log'),
+  ];
 }

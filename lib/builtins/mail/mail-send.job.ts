@@ -49,7 +49,9 @@ export class MailSendJob implements JobHandler<MailSendPayload, MailSendResult>,
       const code = (err as SmtpError).responseCode;
       if (code !== undefined && code >= 500 && code < 600) {
         const rejected = addresses((err as SmtpError).rejected);
-        throw new UnrecoverableJobError(`Mail not sent, refused by the server (${code})${rejected.length ? ` for ${rejected.join(', ')}` : ''}: ${(err as Error).message}`);
+        throw new UnrecoverableJobError(
+          `Mail not sent, refused by the server (${code})${rejected.length ? ` for ${rejected.join(', ')}` : ''}: ${(err as Error).message}`,
+        );
       }
       throw err;
     }
@@ -67,7 +69,12 @@ export class MailSendJob implements JobHandler<MailSendPayload, MailSendResult>,
       subject: data.subject ?? (template && render(template.subject, variables, false)),
       text: template ? template.text && render(template.text, variables, false) : data.text,
       html: template ? template.html && render(template.html, variables, true) : data.html,
-      attachments: data.attachments?.map((a) => ({ filename: a.filename, content: a.content, encoding: 'base64', contentType: a.contentType })),
+      attachments: data.attachments?.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        encoding: 'base64',
+        contentType: a.contentType,
+      })),
     };
   }
 }

@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBase64, IsIn, IsNotEmpty, IsOptional, IsString, ValidateBy, ValidateIf, ValidateNested, buildMessage } from 'class-validator';
+import {
+  IsArray,
+  IsBase64,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  buildMessage,
+} from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ExactSchema, ListOfSchema } from '../payload-schema.js';
 import { IsMailAddresses, isMailAddress } from '../payload-validators.js';
@@ -70,7 +81,12 @@ export class MailSendPayload {
 }
 
 const attachedBytes = (attachments: unknown) =>
-  Array.isArray(attachments) ? attachments.reduce<number>((sum, a: MailAttachment) => sum + (typeof a?.content === 'string' ? Buffer.byteLength(a.content, 'base64') : 0), 0) : 0;
+  Array.isArray(attachments)
+    ? attachments.reduce<number>(
+        (sum, a: MailAttachment) => sum + (typeof a?.content === 'string' ? Buffer.byteLength(a.content, 'base64') : 0),
+        0,
+      )
+    : 0;
 
 function missingVariables(templates: Map<string, MailTemplate>, payload: MailSendPayload): string[] {
   const template = payload.template === undefined ? undefined : templates.get(payload.template);
@@ -87,11 +103,20 @@ export function mailPayloadSchema(options: ResolvedMailOptions): typeof MailSend
   const prototype = ConfiguredMailSendPayload.prototype;
 
   ValidateIf((o: MailSendPayload) => !options.from || o.from !== undefined)(prototype, 'from');
-  ValidateBy({ name: 'isMailAddress', validator: { validate: isMailAddress, defaultMessage: buildMessage(() => '$property must be an e-mail address (required: builtins.mail.from is not set)') } })(prototype, 'from');
+  ValidateBy({
+    name: 'isMailAddress',
+    validator: {
+      validate: isMailAddress,
+      defaultMessage: buildMessage(() => '$property must be an e-mail address (required: builtins.mail.from is not set)'),
+    },
+  })(prototype, 'from');
   JSONSchema({ type: 'string', description: options.from ? `Default ${options.from}.` : 'Required.' })(prototype, 'from');
 
   IsOptional()(prototype, 'template');
-  IsIn(names, { message: `template must be one of the configured templates: ${names.join(', ') || '(none configured)'}` })(prototype, 'template');
+  IsIn(names, { message: `template must be one of the configured templates: ${names.join(', ') || '(none configured)'}` })(
+    prototype,
+    'template',
+  );
   JSONSchema({ type: 'string', enum: names })(prototype, 'template');
 
   ValidateIf((o: MailSendPayload) => o.template !== undefined || o.variables !== undefined)(prototype, 'variables');
@@ -99,14 +124,20 @@ export function mailPayloadSchema(options: ResolvedMailOptions): typeof MailSend
     name: 'templateVariables',
     validator: {
       validate: (value, args) =>
-        (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) && !missingVariables(options.templates, args!.object as MailSendPayload).length,
+        (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) &&
+        !missingVariables(options.templates, args!.object as MailSendPayload).length,
       defaultMessage: (args) => {
         const missing = missingVariables(options.templates, args!.object as MailSendPayload);
-        return missing.length ? `variables must define ${missing.join(', ')} for template "${(args!.object as MailSendPayload).template}"` : 'variables must be an object';
+        return missing.length
+          ? `variables must define ${missing.join(', ')} for template "${(args!.object as MailSendPayload).template}"`
+          : 'variables must be an object';
       },
     },
   })(prototype, 'variables');
-  JSONSchema({ type: 'object', description: 'Values for the template placeholders, e.g. { "user": { "name": "Ada" } } for {{user.name}}.' })(prototype, 'variables');
+  JSONSchema({
+    type: 'object',
+    description: 'Values for the template placeholders, e.g. { "user": { "name": "Ada" } } for {{user.name}}.',
+  })(prototype, 'variables');
 
   ValidateBy({
     name: 'attachmentsWithin',

@@ -23,7 +23,7 @@ export function placeholders(template: MailTemplate): string[] {
 export function render(template: string, variables: unknown, html: boolean): string {
   return template.replace(PLACEHOLDER, (_, path: string) => {
     const value = valueAt(variables, path);
-    const text = value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text = value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
     return html ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]) : text;
   });
 }

@@ -60,10 +60,14 @@ export const MAIL_DEFAULTS = { maxAttachmentBytes: 256 * 1024, concurrency: 2 };
 const TEMPLATE_NAME = /^[\w.-]+$/;
 
 function resolveTransport(smtp: MailSmtpOptions | undefined, transport: MailBuiltinOptions['transport']): ResolvedMailTransport {
-  if ((smtp === undefined) === (transport === undefined)) badOption('mail', 'given exactly one of smtp and transport', smtp ? 'both' : 'neither');
+  if ((smtp === undefined) === (transport === undefined))
+    badOption('mail', 'given exactly one of smtp and transport', smtp ? 'both' : 'neither');
   if (transport !== undefined) {
-    if (typeof transport !== 'object' || transport === null) badOption('mail.transport', 'a nodemailer Transporter or transport options', transport);
-    return typeof (transport as MailTransporter).sendMail === 'function' ? { transporter: transport as MailTransporter } : { create: transport as Record<string, unknown> };
+    if (typeof transport !== 'object' || transport === null)
+      badOption('mail.transport', 'a nodemailer Transporter or transport options', transport);
+    return typeof (transport as MailTransporter).sendMail === 'function'
+      ? { transporter: transport as MailTransporter }
+      : { create: transport as Record<string, unknown> };
   }
   if (typeof smtp?.host !== 'string' || !smtp.host) badOption('mail.smtp.host', 'a host name', smtp?.host);
   if (smtp.port !== undefined && !(isPositiveInt(smtp.port) && smtp.port < 65536)) badOption('mail.smtp.port', 'a port number', smtp.port);
@@ -104,7 +108,8 @@ export function resolveMailOptions(given: MailBuiltinOptions): ResolvedMailOptio
   if (typeof given !== 'object' || given === null) badOption('mail', '{ smtp | transport, from?, templates? }', given);
   const { smtp, transport, from, templates, templatesDir, maxAttachmentBytes, ...job } = given;
   if (from !== undefined && !isMailAddress(from)) badOption('mail.from', 'an e-mail address', from);
-  if (templatesDir !== undefined && (typeof templatesDir !== 'string' || !templatesDir)) badOption('mail.templatesDir', 'a folder path', templatesDir);
+  if (templatesDir !== undefined && (typeof templatesDir !== 'string' || !templatesDir))
+    badOption('mail.templatesDir', 'a folder path', templatesDir);
   return {
     job: { concurrency: MAIL_DEFAULTS.concurrency, ...job },
     transport: resolveTransport(smtp, transport),

@@ -8,6 +8,11 @@ import { mailPayloadSchema } from './mail-send.payload.js';
 export function mailProviders(given: MailBuiltinOptions): Provider[] {
   const options = resolveMailOptions(given);
   const schema = mailPayloadSchema(options);
-  const processor = builtinProcessor(MailSendJob, BUILTIN_JOBS.mail, { queue: BUILTIN_QUEUES.mail, ...options.job, schema }, 'builtins.mail');
+  const processor = builtinProcessor(
+    MailSendJob,
+    BUILTIN_JOBS.mail,
+    { queue: BUILTIN_QUEUES.mail, ...options.job, schema },
+    'builtins.mail',
+  );
   return [{ provide: MAIL_OPTIONS, useValue: options }, processor];
 }

@@ -25,7 +25,10 @@ export class SshCommandJob implements JobHandler<SshCommandPayload, SshCommandRe
   async handle(data: SshCommandPayload, ctx: JobContext): Promise<SshCommandResult> {
     const target = this.options.hosts.get(data.host);
     // Validated at enqueue, but the alias may have left builtins.ssh.hosts since the job was queued.
-    if (!target) throw new UnrecoverableJobError(`SSH host alias "${data.host}" is not in builtins.ssh.hosts (any more); known: ${[...this.options.hosts.keys()].join(', ')}.`);
+    if (!target)
+      throw new UnrecoverableJobError(
+        `SSH host alias "${data.host}" is not in builtins.ssh.hosts (any more); known: ${[...this.options.hosts.keys()].join(', ')}.`,
+      );
     const deadline = data.timeout ? AbortSignal.timeout(data.timeout) : undefined;
     const signal = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
     const line = commandLine(data.command, data.workingDirectory, data.env);
@@ -44,6 +47,13 @@ export class SshCommandJob implements JobHandler<SshCommandPayload, SshCommandRe
       const tail = stderr.text().slice(-STDERR_TAIL).trim();
       throw new SshCommandError(`Command on SSH host "${data.host}" ${how}${tail ? `: ${tail}` : ''}`, exitCode);
     }
-    return { host: data.host, exitCode, stdout: stdout.text(), stderr: stderr.text(), stdoutTruncated: stdout.truncated, stderrTruncated: stderr.truncated };
+    return {
+      host: data.host,
+      exitCode,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      stdoutTruncated: stdout.truncated,
+      stderrTruncated: stderr.truncated,
+    };
   }
 }

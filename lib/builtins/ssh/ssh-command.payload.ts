@@ -23,8 +23,11 @@ export class SshCommandPayload {
   @ValidateBy({
     name: 'isEnvironment',
     validator: {
-      validate: (v) =>
-        typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([name, value]) => ENV_NAME.test(name) && typeof value === 'string'),
+      validate: (v: unknown) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.entries(v).every(([name, value]) => ENV_NAME.test(name) && typeof value === 'string'),
       defaultMessage: buildMessage(() => '$property must map variable names ([A-Za-z_][A-Za-z0-9_]*) to strings'),
     },
   })
@@ -41,7 +44,10 @@ export class SshCommandPayload {
 /** The payload as this module's options shape it: `host` must be one of the configured aliases. */
 export function sshPayloadSchema(aliases: string[]): typeof SshCommandPayload {
   class ConfiguredSshCommandPayload extends SshCommandPayload {}
-  IsIn(aliases, { message: `host must be one of the aliases in builtins.ssh.hosts: ${aliases.join(', ')}` })(ConfiguredSshCommandPayload.prototype, 'host');
+  IsIn(aliases, { message: `host must be one of the aliases in builtins.ssh.hosts: ${aliases.join(', ')}` })(
+    ConfiguredSshCommandPayload.prototype,
+    'host',
+  );
   JSONSchema({ enum: aliases })(ConfiguredSshCommandPayload.prototype, 'host');
   return ConfiguredSshCommandPayload;
 }

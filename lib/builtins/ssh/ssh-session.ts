@@ -19,7 +19,13 @@ export interface RemoteOutcome {
  * Connects, verifies the host key, runs one command and disconnects. An abort sends the command TERM, closes the channel
  * and the connection at once and rejects with the signal's reason.
  */
-export function runRemote(ssh: Ssh2Module, target: ResolvedSshHost, command: string, maxOutputBytes: number, signal: AbortSignal): Promise<RemoteOutcome> {
+export function runRemote(
+  ssh: Ssh2Module,
+  target: ResolvedSshHost,
+  command: string,
+  maxOutputBytes: number,
+  signal: AbortSignal,
+): Promise<RemoteOutcome> {
   return new Promise((resolve, reject) => {
     const client = new ssh.Client();
     let channel: Ssh2.ClientChannel | undefined;
@@ -31,6 +37,7 @@ export function runRemote(ssh: Ssh2Module, target: ResolvedSshHost, command: str
       signal.removeEventListener('abort', onAbort);
       channel?.close();
       client.end();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's reason, as given
       if (err) reject(err);
       else resolve(outcome!);
     };
@@ -55,7 +62,9 @@ export function runRemote(ssh: Ssh2Module, target: ResolvedSshHost, command: str
       }
       finish(new SshConnectionError(`SSH connection to host "${target.alias}" failed: ${err.message}`));
     });
-    client.on('close', () => finish(new SshConnectionError(`SSH connection to host "${target.alias}" closed before the command finished.`)));
+    client.on('close', () =>
+      finish(new SshConnectionError(`SSH connection to host "${target.alias}" closed before the command finished.`)),
+    );
     client.on('ready', () => {
       client.exec(command, (err, opened) => {
         if (err) return finish(new SshConnectionError(`SSH host "${target.alias}" refused to run the command: ${err.message}`));

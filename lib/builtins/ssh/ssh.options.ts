@@ -64,7 +64,15 @@ function resolveHost(alias: string, given: SshHostOptions): ResolvedSshHost {
   if (given.port !== undefined && !(isPositiveInt(given.port) && given.port < 65536)) badOption(`${at}.port`, 'a port number', given.port);
   if (given.password === undefined && given.privateKey === undefined) badOption(at, 'given a password or a privateKey', 'neither');
   const listed = given.hostKeyFingerprint === undefined ? [] : [given.hostKeyFingerprint].flat();
-  const fingerprints = listed.map((f, i) => normalizeFingerprint(f) ?? badOption(`${at}.hostKeyFingerprint${Array.isArray(given.hostKeyFingerprint) ? `.${i}` : ''}`, 'a fingerprint like SHA256:<43 base64 characters>', f));
+  const fingerprints = listed.map(
+    (f, i) =>
+      normalizeFingerprint(f) ??
+      badOption(
+        `${at}.hostKeyFingerprint${Array.isArray(given.hostKeyFingerprint) ? `.${i}` : ''}`,
+        'a fingerprint like SHA256:<43 base64 characters>',
+        f,
+      ),
+  );
   if (!fingerprints.length && given.insecureAcceptAnyHostKey !== true) {
     badOption(
       `${at}.hostKeyFingerprint`,
@@ -88,7 +96,8 @@ function resolveHost(alias: string, given: SshHostOptions): ResolvedSshHost {
 export function resolveSshOptions(given: SshBuiltinOptions): ResolvedSshOptions {
   if (typeof given !== 'object' || given === null) badOption('ssh', '{ hosts: { alias: { … } } }', given);
   const { hosts, maxOutputBytes, ...job } = given;
-  if (typeof hosts !== 'object' || hosts === null || !Object.keys(hosts).length) badOption('ssh.hosts', 'at least one host by alias', hosts);
+  if (typeof hosts !== 'object' || hosts === null || !Object.keys(hosts).length)
+    badOption('ssh.hosts', 'at least one host by alias', hosts);
   return {
     job: { attempts: SSH_DEFAULTS.attempts, concurrency: SSH_DEFAULTS.concurrency, ...job },
     hosts: new Map(Object.entries(hosts).map(([alias, host]) => [alias, resolveHost(alias, host)])),

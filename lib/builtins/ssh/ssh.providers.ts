@@ -8,6 +8,11 @@ import { sshPayloadSchema } from './ssh-command.payload.js';
 export function sshProviders(given: SshBuiltinOptions): Provider[] {
   const options = resolveSshOptions(given);
   const schema = sshPayloadSchema([...options.hosts.keys()]);
-  const processor = builtinProcessor(SshCommandJob, BUILTIN_JOBS.ssh, { queue: BUILTIN_QUEUES.ssh, ...options.job, schema }, 'builtins.ssh');
+  const processor = builtinProcessor(
+    SshCommandJob,
+    BUILTIN_JOBS.ssh,
+    { queue: BUILTIN_QUEUES.ssh, ...options.job, schema },
+    'builtins.ssh',
+  );
   return [{ provide: SSH_OPTIONS, useValue: options }, processor];
 }

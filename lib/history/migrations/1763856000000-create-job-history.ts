@@ -7,9 +7,19 @@ export class CreateJobHistory1763856000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = types(dialectOf(queryRunner));
-    const time = (name: string, nullable = true): TableColumnOptions => ({ name, type: t.time, precision: t.timePrecision, isNullable: nullable });
+    const time = (name: string, nullable = true): TableColumnOptions => ({
+      name,
+      type: t.time,
+      precision: t.timePrecision,
+      isNullable: nullable,
+    });
     const text = (name: string): TableColumnOptions => ({ name, type: t.longText, isNullable: true });
-    const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+    const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable: nullable,
+    });
     const int = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'int', isNullable: nullable });
 
     await queryRunner.createTable(

@@ -30,7 +30,15 @@ export interface ModuleVariant {
 /** The history database of one run (the test suites' own: a role and schema, or a file), removed after it. */
 async function historyDatabase(kind: 'sqlite' | 'postgres'): Promise<{ options: DataSourceOptions; drop(): Promise<unknown> }> {
   const db = await DATABASES[kind]();
-  return { options: { ...db.options, entities: JOB_HISTORY_ENTITIES, migrations: JOB_HISTORY_MIGRATIONS, migrationsRun: true } as DataSourceOptions, drop: () => db.drop() };
+  return {
+    options: {
+      ...db.options,
+      entities: JOB_HISTORY_ENTITIES,
+      migrations: JOB_HISTORY_MIGRATIONS,
+      migrationsRun: true,
+    } as DataSourceOptions,
+    drop: () => db.drop(),
+  };
 }
 
 /** The module's PostgreSQL backend keeps its queues in a schema of the run's own. */
@@ -44,7 +52,8 @@ async function createApp(root: DynamicModule, backend: ModuleVariant['backend'])
   } catch (err) {
     const e = err as Error;
     // A build of the module without the PostgreSQL backend refuses the option: reported as skipped, not failed.
-    if (backend === 'postgres' && e.name === 'JobsConfigurationError') throw new SkipScenario(`the module refuses connection.postgres (${e.message})`);
+    if (backend === 'postgres' && e.name === 'JobsConfigurationError')
+      throw new SkipScenario(`the module refuses connection.postgres (${e.message})`);
     throw err;
   }
 }

@@ -19,7 +19,8 @@ function onPostgres(schema: string) {
   const base = { connection: { connectionString: PG_URL, schema, migrate: true } };
   return {
     queue: () => new Queue(QUEUE, base, createPostgresBackend),
-    worker: (processor: Processor, settings: Settings) => new Worker(QUEUE, processor, { ...base, ...settings, autorun: false }, createPostgresBackend),
+    worker: (processor: Processor, settings: Settings) =>
+      new Worker(QUEUE, processor, { ...base, ...settings, autorun: false }, createPostgresBackend),
     cleanup: () => dropSchema(schema),
   };
 }
