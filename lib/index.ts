@@ -4,7 +4,7 @@ export { JobsModule } from './jobs.module.js';
 export type { JobsModuleExtras } from './jobs.module-definition.js';
 export { JOBS_MODULE_OPTIONS } from './jobs.module-definition.js';
 export { JobService } from './job.service.js';
-export { JobEventBus, type JobEventSubscription } from './runtime/job-event-bus.js';
+export { JobEventBus, type JobEventSubscription } from './runtime/job-event.bus.js';
 export { BullMqFactory } from './runtime/bullmq.factory.js';
 export { JobProcessor } from './decorators/job-processor.decorator.js';
 export { OnJobEvent } from './decorators/on-job-event.decorator.js';
@@ -12,7 +12,8 @@ export { Cron, Every } from './decorators/cron.decorator.js';
 export { nextCronRuns } from './scheduling/cron-expression.js';
 export type { CronOptions, ScheduleOptions, ScheduleInfo } from './interfaces/schedule.interface.js';
 export { PRIORITY_LEVELS } from './jobs.constants.js';
-export { DEFAULT_JOB_OPTIONS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SHUTDOWN_TIMEOUT } from './jobs.options.js';
+export { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SHUTDOWN_TIMEOUT } from './jobs.options.js';
+export { DEFAULT_JOB_OPTIONS } from './policy/job-options.policy.js';
 export {
   JobsError,
   JobsConfigurationError,
@@ -106,7 +107,8 @@ export {
   SshConnectionError,
   SshCommandError,
 } from './builtins/builtins.errors.js';
-export type { JobsBuiltinsOptions, BuiltinJobOptions } from './builtins/builtins.options.js';
+export type { JobsBuiltinsOptions } from './builtins/builtins.options.js';
+export type { BuiltinJobOptions } from './builtins/builtin-job.options.js';
 export type { HttpBuiltinOptions } from './builtins/http/http.options.js';
 export type { HttpRequestPayload, HttpRequestResult, HttpMethod } from './builtins/http/http-request.payload.js';
 export type { MailBuiltinOptions, MailSmtpOptions, MailTransporter, MailTemplate } from './builtins/mail/mail.options.js';

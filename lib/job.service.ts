@@ -4,7 +4,7 @@ import type { Observable } from 'rxjs';
 import { InvalidJobOptionsError, JobNotFoundError, JobStateError } from './jobs.errors.js';
 import type { JobEvent } from './interfaces/job-event.interface.js';
 import { describeJob } from './discovery/job-type.describer.js';
-import { JobRegistry } from './discovery/job-registry.js';
+import { JobRegistry } from './runtime/job.registry.js';
 import type { JobAddOptions } from './interfaces/job-options.interface.js';
 import type { JobData, JobName } from './interfaces/job-handler.interface.js';
 import type { JobHandle, JobInfo, JobTypeInfo, QueueCounts } from './interfaces/job-info.interface.js';
@@ -17,17 +17,17 @@ import type {
   JobRequestItem,
 } from './interfaces/job-flow.interface.js';
 import type { ScheduleInfo, ScheduleOptions } from './interfaces/schedule.interface.js';
-import { JobCancellation } from './runtime/job-cancellation.js';
-import { JobEventBus } from './runtime/job-event-bus.js';
+import { JobCancellation } from './runtime/job-cancellation.service.js';
+import { JobEventBus } from './runtime/job-event.bus.js';
 import { jobEvents } from './runtime/job-events.js';
-import { fromQueueId } from './runtime/job-ids.js';
+import { fromQueueId } from './policy/job-ids.js';
 import { findJob, readJob } from './runtime/job-lookup.js';
-import { JobWatcher } from './runtime/job-watcher.js';
+import { JobWatcher } from './runtime/job.watcher.js';
 import { stateOf, toJobInfo } from './runtime/job-info.mapper.js';
-import { JobEnqueuer } from './runtime/job-enqueuer.js';
+import { JobEnqueuer } from './runtime/job.enqueuer.js';
 import { JobRequestBuilder } from './runtime/job-request.builder.js';
-import { QueueRegistry } from './runtime/queue-registry.js';
-import { JobSchedules } from './scheduling/job-schedules.js';
+import { QueueRegistry } from './runtime/queue.registry.js';
+import { JobSchedules } from './scheduling/job-schedules.service.js';
 
 const STATE_TYPES: Record<NonNullable<JobListQuery['state']>, JobType[]> = {
   waiting: ['wait'],

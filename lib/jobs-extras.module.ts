@@ -57,7 +57,7 @@ async function loadParts(extras: JobsModuleExtras): Promise<Parts[]> {
   const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
   if (withHistory) {
     await requirePeers('history', ['typeorm', '@nestjs/typeorm']);
-    const { historyParts } = await import('./history/history.providers.js');
+    const { historyParts } = await import('./history/history.parts.js');
     parts.push(historyParts(extras.history as JobHistoryOptions | true));
   }
   if (switchedOn(extras.admin)) {

@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { messages } from './jobs.messages.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
-import { JobCancellation } from './runtime/job-cancellation.js';
-import { QueueRegistry } from './runtime/queue-registry.js';
-import { WorkerHost } from './runtime/worker-host.js';
-import { JobSchedules } from './scheduling/job-schedules.js';
+import { JobCancellation } from './runtime/job-cancellation.service.js';
+import { QueueRegistry } from './runtime/queue.registry.js';
+import { WorkerHost } from './runtime/worker.host.js';
+import { JobSchedules } from './scheduling/job-schedules.service.js';
 import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 
 /**

@@ -5,7 +5,7 @@ import { ConfigurableJobsModule, JOBS_MODULE_OPTIONS } from './jobs.module-defin
 import { resolveJobsOptions } from './jobs.options.js';
 import { JOBS_SERVICES } from './jobs.providers.js';
 import { JobService } from './job.service.js';
-import { JobEventBus } from './runtime/job-event-bus.js';
+import { JobEventBus } from './runtime/job-event.bus.js';
 import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
 
 /**

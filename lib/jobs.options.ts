@@ -1,7 +1,6 @@
 import { isPgPool, quoteSchemaName } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
-import { JobsConfigurationError } from './jobs.errors.js';
-import { integerOption } from './integer-option.js';
+import { badOption, integerOption, isPositiveInt } from './option-checks.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
 import type {
   JobsConnection,
@@ -10,7 +9,8 @@ import type {
   QueueOptions,
   StalledJobOptions,
 } from './interfaces/jobs-module-options.interface.js';
-import { normalizeBackoff } from './runtime/backoff.js';
+import { normalizeBackoff } from './policy/backoff.js';
+import { DEFAULT_JOB_OPTIONS, type JobDefaults } from './policy/job-options.policy.js';
 
 /** Options after defaults are merged: the rest of the module reads these and never checks for absence. */
 export interface ResolvedJobsOptions {
@@ -19,13 +19,7 @@ export interface ResolvedJobsOptions {
   queues: Record<string, ResolvedQueueOptions>;
   /** For queues not named in `queues`. */
   stalled: Required<StalledJobOptions>;
-  defaultJobOptions: {
-    attempts: number;
-    backoff: JobBackoff;
-    timeout?: number;
-    removeOnComplete: KeepJobs;
-    removeOnFail: KeepJobs;
-  };
+  defaultJobOptions: JobDefaults;
   workers: boolean | string[];
   shutdownTimeout: number;
   maxPayloadBytes: number;
@@ -37,12 +31,6 @@ export interface ResolvedQueueOptions extends QueueOptions {
   stalled: Required<StalledJobOptions>;
 }
 
-export const DEFAULT_JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 2_000 } as JobBackoff,
-  removeOnComplete: 100,
-  removeOnFail: 50,
-};
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 /** BullMQ's own default: events kept per queue's stream. */
@@ -56,11 +44,7 @@ export const DEFAULT_STALLED_OPTIONS: Readonly<Required<StalledJobOptions>> = {
 /** The longest a Node timer waits (a longer one fires after 1 ms); BullMQ's check and lock renewal run on timers. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
-
-function fail(option: string, expected: string, got: unknown): never {
-  throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${JSON.stringify(got)}.`);
-}
+const fail = badOption;
 
 /** BullMQ's own check, so a name it would refuse when the first queue connects stops start-up here instead. */
 function isSchemaName(schema: string): boolean {

@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { flattenErrors } from '../runtime/job-request.builder.js';
+import { flattenErrors } from '../policy/field-errors.js';
 
 export interface FieldError {
   /** Dotted path of the field at fault, e.g. `options.priority` or `jobs.2.name`. */

@@ -1,11 +1,12 @@
-import { JobsConfigurationError } from '../jobs.errors.js';
-import { isPositiveInt } from '../jobs.options.js';
+import { badOption as refuse, isPositiveInt } from '../option-checks.js';
+
+/** Objects are named by type only: a built-in's options hold passwords and private keys. */
+const shown = (got: unknown) =>
+  typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' || got == null ? JSON.stringify(got) : typeof got;
 
 /** Stops start-up naming the option at fault (`builtins.ssh.hosts.prod.port`) and what it expected. */
 export function badOption(option: string, expected: string, got: unknown): never {
-  const shown =
-    typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' || got == null ? JSON.stringify(got) : typeof got;
-  throw new JobsConfigurationError(`JobsModule option "builtins.${option}" must be ${expected}; got ${shown}.`);
+  refuse(`builtins.${option}`, expected, got, shown);
 }
 
 export function checkPositiveInt(option: string, value: unknown, fallback: number): number {

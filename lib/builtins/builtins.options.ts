@@ -1,11 +1,7 @@
-import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
 import type { HttpBuiltinOptions } from './http/http.options.js';
 import type { LogBuiltinOptions } from './log/log.options.js';
 import type { MailBuiltinOptions } from './mail/mail.options.js';
 import type { SshBuiltinOptions } from './ssh/ssh.options.js';
-
-/** Where a built-in's jobs run and their defaults, as on any `@JobProcessor`; unset ones take the module's defaults. */
-export type BuiltinJobOptions = Omit<JobProcessorOptions, 'schema'>;
 
 /** The built-in job types to register; each is off unless given. */
 export interface JobsBuiltinsOptions {

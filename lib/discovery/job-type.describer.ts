@@ -1,7 +1,7 @@
 import type { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { BACKOFF_TYPE_PREFIX } from '../jobs.constants.js';
 import type { JobTypeInfo } from '../interfaces/job-info.interface.js';
-import type { RegisteredJob } from './job-registry.js';
+import type { RegisteredJob } from '../runtime/job.registry.js';
 
 let toSchema: typeof targetConstructorToSchema | undefined;
 

@@ -9,11 +9,11 @@ import { JOB_EVENT_TYPES, type JobEvent } from '../interfaces/job-event.interfac
 import type { JobHandler } from '../interfaces/job-handler.interface.js';
 import type { JobProcessorMetadata } from '../interfaces/job-processor-options.interface.js';
 import type { OnJobEventMetadata } from '../decorators/on-job-event.decorator.js';
-import { JobEventBus } from '../runtime/job-event-bus.js';
-import { baseJobOptions } from '../runtime/job-request.builder.js';
-import { DecoratedMethods } from './decorated-methods.js';
+import { JobEventBus } from '../runtime/job-event.bus.js';
+import { baseJobOptions } from '../policy/job-options.policy.js';
+import { DecoratedMethods } from './decorated-methods.scanner.js';
 import { prepareSchemas } from './job-type.describer.js';
-import { JobRegistry } from './job-registry.js';
+import { JobRegistry } from '../runtime/job.registry.js';
 
 /** Finds `@JobProcessor` classes and `@OnJobEvent` methods once, at start-up, and stops it on anything malformed. */
 @Injectable()

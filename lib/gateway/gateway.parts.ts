@@ -2,9 +2,9 @@ import type { CanActivate, DynamicModule, Provider, Type } from '@nestjs/common'
 import { JobsConfigurationError } from '../jobs.errors.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { redactEvent, redactionKeys } from '../history/redaction.js';
-import { GatewayAccess } from './gateway-access.js';
+import { GatewayAccess } from './gateway-access.service.js';
 import { GatewayClosedGuard } from './gateway-closed.guard.js';
-import { GatewayServer } from './gateway-server.js';
+import { GatewayServer } from './gateway.server.js';
 import { DEFAULT_GATEWAY_PATH, GATEWAY_OPTIONS, GATEWAY_REDACTION } from './gateway.constants.js';
 import type { JobsGatewayOptions, ResolvedGatewayOptions } from './jobs-gateway-options.interface.js';
 

@@ -1,5 +1,4 @@
-import { integerOption } from '../integer-option.js';
-import { JobsConfigurationError } from '../jobs.errors.js';
+import { badOption, integerOption } from '../option-checks.js';
 import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
 
 export type ResolvedHistoryOptions = Required<Omit<JobHistoryOptions, 'dataSource' | 'keepPerName' | 'enabled'>> & {
@@ -22,7 +21,7 @@ export const historyEnabled = (history: JobHistoryOptions | boolean | undefined)
   history === true || (typeof history === 'object' && history !== null && history.enabled !== false);
 
 function check(option: keyof JobHistoryOptions, value: unknown, ok: boolean, expected: string): void {
-  if (!ok) throw new JobsConfigurationError(`JobsModule option "history.${option}" must be ${expected}; got ${JSON.stringify(value)}.`);
+  if (!ok) badOption(`history.${option}`, expected, value);
 }
 
 /** Options that may also be given as numeric strings, from the environment or `ConfigService`. */

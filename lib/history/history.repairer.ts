@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Job, type QueueEvents } from 'bullmq';
 import type { Repository } from 'typeorm';
 import { BullMqFactory } from '../runtime/bullmq.factory.js';
-import { QueueRegistry } from '../runtime/queue-registry.js';
+import { QueueRegistry } from '../runtime/queue.registry.js';
 import { JobExecution } from './entities/job-execution.entity.js';
 import type { JobHistoryCursor } from './entities/job-history-cursor.entity.js';
 import { upsertExecutions } from './execution-upsert.js';
@@ -15,7 +15,7 @@ import { isRecorded, rankOf, recoveredRows, rowFromStreamOnly, type StoredAttemp
 import { redactionKeys } from './redaction.js';
 import { within } from '../runtime/within.js';
 import { FaultLog } from '../runtime/fault-log.js';
-import { fromQueueId } from '../runtime/job-ids.js';
+import { fromQueueId } from '../policy/job-ids.js';
 import { rowKey, type ExecutionRow } from './execution-rows.js';
 
 const LEASE_MS = 10_000;

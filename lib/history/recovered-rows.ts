@@ -1,8 +1,8 @@
 import type { Job } from 'bullmq';
 import type { ExecutionStatus } from '../interfaces/job-history.interface.js';
 import { endTypeOf, queueErrorOf } from '../runtime/job-events.js';
-import { fromQueueId, fromSchedulerKey } from '../runtime/job-ids.js';
-import type { StoredJobOptions } from '../runtime/job-request.builder.js';
+import { fromQueueId, fromSchedulerKey } from '../policy/job-ids.js';
+import type { StoredJobOptions } from '../policy/job-options.policy.js';
 import { startedAtOf } from '../runtime/job-times.js';
 import type { ExecutionRow } from './execution-rows.js';
 import { redact } from './redaction.js';

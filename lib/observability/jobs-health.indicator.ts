@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { QueueRegistry } from '../runtime/queue-registry.js';
-import { WorkerHost } from '../runtime/worker-host.js';
+import { QueueRegistry } from '../runtime/queue.registry.js';
+import { WorkerHost } from '../runtime/worker.host.js';
 import { within } from '../runtime/within.js';
 
 /** The shape `@nestjs/terminus` reads: `status: 'down'` under any key makes the check fail with 503. */

@@ -6,7 +6,7 @@ import type { JobsMetricsOptions } from '../interfaces/jobs-admin.interface.js';
 import { JobService } from '../job.service.js';
 import { REPAIR_STATS } from '../history/history.constants.js';
 import type { RepairStats } from '../history/history.repairer.js';
-import { JobEventBus } from '../runtime/job-event-bus.js';
+import { JobEventBus } from '../runtime/job-event.bus.js';
 import { METRICS_OPTIONS } from './metrics.constants.js';
 
 const LABELS = ['queue', 'name'] as const;

@@ -1,9 +1,9 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { JobContext } from '../interfaces/job-context.interface.js';
-import type { JobEventBus } from './job-event-bus.js';
+import type { JobEventBus } from './job-event.bus.js';
 import { jobEvents } from './job-events.js';
-import { fromQueueId } from './job-ids.js';
+import { fromQueueId } from '../policy/job-ids.js';
 
 /** The context of one attempt; built per job, so it holds only references and creates its logger on first use. */
 export class RunningJobContext<TData> implements JobContext<TData> {

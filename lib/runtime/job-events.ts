@@ -12,8 +12,8 @@ import type {
   JobStalledEvent,
 } from '../interfaces/job-event.interface.js';
 import { CANCELLED_REASON, TIMEOUT_REASON } from '../jobs.errors.js';
-import type { StoredJobOptions } from './job-request.builder.js';
-import { fromQueueId, fromSchedulerKey } from './job-ids.js';
+import type { StoredJobOptions } from '../policy/job-options.policy.js';
+import { fromQueueId, fromSchedulerKey } from '../policy/job-ids.js';
 import { readyAtOf, startedAtOf } from './job-times.js';
 
 /** What events are built from: a BullMQ `Job`, or a local cron run shaped like one. */

@@ -1,7 +1,7 @@
 import type { Job, JobState as BullJobState } from 'bullmq';
 import { CANCELLED_REASON, TIMEOUT_REASON } from '../jobs.errors.js';
 import type { JobInfo, JobState } from '../interfaces/job-info.interface.js';
-import { fromQueueId } from './job-ids.js';
+import { fromQueueId } from '../policy/job-ids.js';
 import { startedAtOf } from './job-times.js';
 
 const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);

@@ -1,7 +1,7 @@
 import { Job, type JobState } from 'bullmq';
 import { InvalidJobOptionsError } from '../jobs.errors.js';
-import { queueIdsOf } from './job-ids.js';
-import type { QueueRegistry } from './queue-registry.js';
+import { queueIdsOf } from '../policy/job-ids.js';
+import type { QueueRegistry } from './queue.registry.js';
 
 /** The job of a user's key (or of an id BullMQ made itself), in the given queue or any. */
 export async function findJob(queues: QueueRegistry, id: string, queue?: string): Promise<Job | undefined> {

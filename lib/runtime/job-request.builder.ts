@@ -1,73 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { toQueueId } from './job-ids.js';
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobsOptions } from 'bullmq';
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
-import {
-  InvalidJobOptionsError,
-  InvalidRunAtError,
-  JobPayloadTooLargeError,
-  JobPayloadValidationError,
-  UnknownJobError,
-  type PayloadFieldError,
-} from '../jobs.errors.js';
-import { isPositiveInt, type ResolvedJobsOptions } from '../jobs.options.js';
+import { JobPayloadTooLargeError, JobPayloadValidationError, UnknownJobError } from '../jobs.errors.js';
+import type { ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobAddOptions } from '../interfaces/job-options.interface.js';
-import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
-import { JobRegistry, type RegisteredJob } from '../discovery/job-registry.js';
-import { normalizeBackoff, toBullBackoff } from './backoff.js';
-import { toBullPriority } from './priority.js';
-
-/**
- * BullMQ keeps unknown option keys with the job, so the per-job timeout travels with it, and so do the token that
- * tells whether an add under a caller's job id created the job or found it there, and the definition it came from.
- */
-export type StoredJobOptions = JobsOptions & { timeout?: number; addToken?: string; definitionId?: string };
+import { flattenErrors } from '../policy/field-errors.js';
+import { storedJobOptions, type StoredJobOptions } from '../policy/job-options.policy.js';
+import { JobRegistry, type RegisteredJob } from './job.registry.js';
 
 export interface JobRequest {
   job: RegisteredJob;
   data: unknown;
   opts: StoredJobOptions;
-}
-
-/** Module defaults overlaid with a processor's options, as BullMQ options; computed once per job name. */
-export function baseJobOptions(
-  processor: JobProcessorOptions,
-  defaults: ResolvedJobsOptions['defaultJobOptions'],
-  fail: (option: string, detail: string) => never,
-): StoredJobOptions {
-  const attempts = processor.attempts ?? defaults.attempts;
-  if (!isPositiveInt(attempts)) fail('attempts', `must be a positive integer; got ${JSON.stringify(attempts)}.`);
-  const timeout = processor.timeout ?? defaults.timeout;
-  if (timeout !== undefined && !isPositiveInt(timeout)) fail('timeout', `must be a positive integer (ms); got ${JSON.stringify(timeout)}.`);
-  let backoff = defaults.backoff;
-  let priority = 0;
-  try {
-    if (processor.backoff !== undefined) backoff = normalizeBackoff(processor.backoff, 'backoff', true);
-    priority = toBullPriority(processor.priority);
-  } catch (err) {
-    if (!(err instanceof InvalidJobOptionsError)) throw err;
-    fail(err.option, err.detail);
-  }
-  return {
-    attempts,
-    backoff: toBullBackoff(backoff),
-    priority,
-    timeout,
-    removeOnComplete: defaults.removeOnComplete,
-    removeOnFail: defaults.removeOnFail,
-  };
-}
-
-/** One entry per field at fault, named by its dotted path. */
-export function flattenErrors(errors: ValidationError[], parent = ''): PayloadFieldError[] {
-  return errors.flatMap((e) => {
-    const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, constraints: e.constraints }] : [];
-    return [...own, ...flattenErrors(e.children ?? [], field)];
-  });
 }
 
 /** Turns `add(name, data, options)` into what BullMQ stores, refusing bad input before anything reaches a queue. */
@@ -85,7 +30,7 @@ export class JobRequestBuilder {
     const size = Buffer.byteLength(JSON.stringify(data ?? null));
     if (size > this.options.maxPayloadBytes) throw new JobPayloadTooLargeError(name, size, this.options.maxPayloadBytes);
     if (job.options.schema) await this.validatePayload(job, data);
-    return { job, data, opts: this.toStoredOptions(job, options) };
+    return { job, data, opts: storedJobOptions(job.baseOptions, options) };
   }
 
   private async validatePayload(job: RegisteredJob, data: unknown): Promise<void> {
@@ -95,49 +40,5 @@ export class JobRequestBuilder {
     const instance: object = plainToInstance(job.options.schema!, data);
     const errors = await validate(instance, { forbidUnknownValues: true });
     if (errors.length) throw new JobPayloadValidationError(job.name, flattenErrors(errors));
-  }
-
-  private toStoredOptions(job: RegisteredJob, o: JobAddOptions): StoredJobOptions {
-    // Any key a user has (`welcome:42`, `42`, Unicode); NUL is refused because PostgreSQL history cannot store it.
-    if (o.jobId !== undefined && (typeof o.jobId !== 'string' || !o.jobId || o.jobId.length > 255 || o.jobId.includes('\u0000'))) {
-      throw new InvalidJobOptionsError('jobId', `must be a string of 1 to 255 characters without NUL; got ${JSON.stringify(o.jobId)}.`);
-    }
-    const opts: StoredJobOptions = { ...job.baseOptions, jobId: o.jobId === undefined ? randomUUID() : toQueueId(o.jobId) };
-    if (o.jobId !== undefined) opts.addToken = randomUUID();
-    if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
-    if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');
-    if (o.delay !== undefined) {
-      if (!(Number.isFinite(o.delay) && o.delay >= 0))
-        throw new InvalidJobOptionsError('delay', `must be a non-negative number of ms; got ${JSON.stringify(o.delay)}.`);
-      opts.delay = o.delay;
-    }
-    if (o.runAt !== undefined) {
-      const at = o.runAt instanceof Date ? o.runAt.getTime() : NaN;
-      if (Number.isNaN(at)) throw new InvalidRunAtError(`must be a valid Date; got ${JSON.stringify(o.runAt)}.`);
-      const delay = at - Date.now();
-      if (delay <= 0) throw new InvalidRunAtError(`must be in the future; got ${o.runAt.toISOString()}.`);
-      opts.delay = delay;
-    }
-    if (o.attempts !== undefined) {
-      if (!isPositiveInt(o.attempts))
-        throw new InvalidJobOptionsError('attempts', `must be a positive integer; got ${JSON.stringify(o.attempts)}.`);
-      opts.attempts = o.attempts;
-    }
-    if (o.timeout !== undefined) {
-      if (!isPositiveInt(o.timeout))
-        throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms); got ${JSON.stringify(o.timeout)}.`);
-      opts.timeout = o.timeout;
-    }
-    if (o.backoff !== undefined) opts.backoff = toBullBackoff(normalizeBackoff(o.backoff, 'backoff', true));
-    if (o.deduplication !== undefined) {
-      const { id, ttl } = o.deduplication;
-      if (typeof id !== 'string' || !id) throw new InvalidJobOptionsError('deduplication.id', 'must be a non-empty string.');
-      if (ttl !== undefined && !isPositiveInt(ttl))
-        throw new InvalidJobOptionsError('deduplication.ttl', 'must be a positive integer (ms).');
-      opts.deduplication = ttl === undefined ? { id } : { id, ttl };
-    }
-    if (o.removeOnComplete !== undefined) opts.removeOnComplete = o.removeOnComplete;
-    if (o.removeOnFail !== undefined) opts.removeOnFail = o.removeOnFail;
-    return opts;
   }
 }

@@ -1,6 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { JobContext } from '../interfaces/job-context.interface.js';
-import type { JobEventBus } from '../runtime/job-event-bus.js';
+import type { JobEventBus } from '../runtime/job-event.bus.js';
 import { jobEvents } from '../runtime/job-events.js';
 
 /** The context of a local cron run: no queue behind it, one attempt, progress and log lines go to events and the logger. */

@@ -14,7 +14,7 @@ import {
   type JobsModuleExtras,
   type JobsModuleOptions,
 } from '../../lib/index.js';
-import { WorkerHost } from '../../lib/runtime/worker-host.js';
+import { WorkerHost } from '../../lib/runtime/worker.host.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
 import { stallQueueBackend } from '../support/services.js';
 import { work } from '../support/sleep.js';

@@ -19,7 +19,7 @@ import { HistoryRepairer } from '../../lib/history/history.repairer.js';
 import { upsertExecutions } from '../../lib/history/execution-upsert.js';
 import type { ExecutionRow } from '../../lib/history/execution-rows.js';
 import { jobEvents } from '../../lib/runtime/job-events.js';
-import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
+import { QueueRegistry } from '../../lib/runtime/queue.registry.js';
 import { Job } from 'bullmq';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';

@@ -17,7 +17,7 @@ import {
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { migrateQueues, queueConnection, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
-import { QueueRegistry } from '../../lib/runtime/queue-registry.js';
+import { QueueRegistry } from '../../lib/runtime/queue.registry.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 

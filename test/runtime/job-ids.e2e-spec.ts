@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { firstValueFrom, toArray } from 'rxjs';
 import { JobProcessor, type JobContext, type JobHandler } from '../../lib/index.js';
-import { toQueueId } from '../../lib/runtime/job-ids.js';
+import { toQueueId } from '../../lib/policy/job-ids.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { rawQueue } from '../support/services.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffDelay, computeBackoff, normalizeBackoff, toBullBackoff } from '../../lib/runtime/backoff.js';
+import { backoffDelay, computeBackoff, normalizeBackoff, toBullBackoff } from '../../lib/policy/backoff.js';
 import { InvalidJobOptionsError, JobsConfigurationError, RetryJobError } from '../../lib/jobs.errors.js';
 import type { JobBackoff } from '../../lib/interfaces/job-options.interface.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { fromQueueId, fromSchedulerKey, queueIdsOf, toQueueId } from '../../lib/runtime/job-ids.js';
+import { fromQueueId, fromSchedulerKey, queueIdsOf, toQueueId } from '../../lib/policy/job-ids.js';
 
 describe('job ids', () => {
   it.each(['welcome:42', '42', '-1', '-42', 'order:9:refund', '~', '~.', '~~:', ':', 'über:😀 ~.~ :', '~x', 'a'.repeat(255), '0', '007'])(

@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Type } from 'class-transformer';
 import { IsEmail, IsString, Length, ValidateNested } from 'class-validator';
-import { JobRegistry } from '../../lib/discovery/job-registry.js';
+import { JobRegistry } from '../../lib/runtime/job.registry.js';
 import { InvalidJobOptionsError, JobPayloadTooLargeError, JobPayloadValidationError, UnknownJobError } from '../../lib/jobs.errors.js';
 import { resolveJobsOptions, type ResolvedJobsOptions } from '../../lib/jobs.options.js';
 import type { JobAddOptions } from '../../lib/interfaces/job-options.interface.js';
-import { baseJobOptions, JobRequestBuilder } from '../../lib/runtime/job-request.builder.js';
+import { baseJobOptions } from '../../lib/policy/job-options.policy.js';
+import { JobRequestBuilder } from '../../lib/runtime/job-request.builder.js';
 
 class Address {
   @IsString()

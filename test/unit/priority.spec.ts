@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { toBullPriority } from '../../lib/runtime/priority.js';
+import { toBullPriority } from '../../lib/policy/priority.js';
 import { InvalidJobOptionsError } from '../../lib/jobs.errors.js';
 import type { JobPriority } from '../../lib/interfaces/job-options.interface.js';
 

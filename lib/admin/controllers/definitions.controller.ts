@@ -12,7 +12,7 @@ import type { JobHandle } from '../../interfaces/job-info.interface.js';
 import type { ExecutionPage } from '../../interfaces/job-history.interface.js';
 import type { JobDefinition } from '../../history/entities/job-definition.entity.js';
 import type { JobExecution } from '../../history/entities/job-execution.entity.js';
-import { JobDefinitionService } from '../../history/job-definition.service.js';
+import { JobDefinitionService } from '../../definitions/job-definition.service.js';
 import { AdminRoutes } from '../admin-routes.decorator.js';
 import { AdminBody, AdminQuery } from '../admin-input.decorators.js';
 import { CreateDefinitionDto, JobDefinitionDto, UpdateDefinitionDto } from '../dto/definition.dto.js';

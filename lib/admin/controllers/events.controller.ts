@@ -1,7 +1,7 @@
 import { Inject, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import { filter, map, type Observable } from 'rxjs';
-import { JobEventBus } from '../../runtime/job-event-bus.js';
+import { JobEventBus } from '../../runtime/job-event.bus.js';
 import { AdminRoutes } from '../admin-routes.decorator.js';
 import { AdminQuery } from '../admin-input.decorators.js';
 import { EventsQueryDto, JobEventDto } from '../dto/event.dto.js';

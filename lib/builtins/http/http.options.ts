@@ -1,4 +1,4 @@
-import type { BuiltinJobOptions } from '../builtins.options.js';
+import type { BuiltinJobOptions } from '../builtin-job.options.js';
 import { badOption, checkPositiveInt, checkStringList } from '../builtin-option.checks.js';
 import { DestinationPolicy } from './destination-policy.js';
 

@@ -1,4 +1,4 @@
-import type { BuiltinJobOptions } from '../builtins.options.js';
+import type { BuiltinJobOptions } from '../builtin-job.options.js';
 
 /** `log.message` has no settings of its own beyond where its jobs run. */
 export type LogBuiltinOptions = BuiltinJobOptions;

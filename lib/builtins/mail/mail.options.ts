@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { isPositiveInt } from '../../jobs.options.js';
-import type { BuiltinJobOptions } from '../builtins.options.js';
+import { isPositiveInt } from '../../option-checks.js';
+import type { BuiltinJobOptions } from '../builtin-job.options.js';
 import { badOption, checkPositiveInt } from '../builtin-option.checks.js';
 import { isMailAddress } from '../payload-validators.js';
 

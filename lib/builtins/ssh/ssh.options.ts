@@ -1,5 +1,5 @@
-import { isPositiveInt } from '../../jobs.options.js';
-import type { BuiltinJobOptions } from '../builtins.options.js';
+import { isPositiveInt } from '../../option-checks.js';
+import type { BuiltinJobOptions } from '../builtin-job.options.js';
 import { badOption, checkPositiveInt } from '../builtin-option.checks.js';
 import { normalizeFingerprint } from './host-key.js';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { QueueEvents, QueueEventsProducer } from 'bullmq';
 import { CANCEL_EVENT, CONTROL_QUEUE } from '../jobs.constants.js';
 import { JobCancelledError } from '../jobs.errors.js';
-import { ActiveJobs } from './active-jobs.js';
+import { ActiveJobs } from './active-jobs.registry.js';
 import { BullMqFactory } from './bullmq.factory.js';
 
 interface CancelMessage {

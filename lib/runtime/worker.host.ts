@@ -4,14 +4,14 @@ import { Job, type Worker } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobsConfigurationError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import { JobRegistry } from '../discovery/job-registry.js';
-import { ActiveJobs } from './active-jobs.js';
-import { computeBackoff } from './backoff.js';
+import { JobRegistry } from './job.registry.js';
+import { ActiveJobs } from './active-jobs.registry.js';
+import { computeBackoff } from '../policy/backoff.js';
 import { BullMqFactory } from './bullmq.factory.js';
-import { JobEventBus } from './job-event-bus.js';
+import { JobEventBus } from './job-event.bus.js';
 import { jobEvents } from './job-events.js';
-import { JobRunner } from './job-runner.js';
-import { QueueRegistry } from './queue-registry.js';
+import { JobRunner } from './job.runner.js';
+import { QueueRegistry } from './queue.registry.js';
 import { within } from './within.js';
 
 /** One BullMQ Worker per queue this instance works; turns their outcomes into lifecycle events. */

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { WaitingError, type Job, type Processor } from 'bullmq';
 import { plainToInstance } from 'class-transformer';
 import { JobTimeoutError, ShutdownAbort, UnrecoverableJobError } from '../jobs.errors.js';
-import { JobRegistry } from '../discovery/job-registry.js';
-import { ActiveJobs } from './active-jobs.js';
+import { JobRegistry } from './job.registry.js';
+import { ActiveJobs } from './active-jobs.registry.js';
 import { RunningJobContext } from './job-context.js';
-import { JobEventBus } from './job-event-bus.js';
-import type { StoredJobOptions } from './job-request.builder.js';
+import { JobEventBus } from './job-event.bus.js';
+import type { StoredJobOptions } from '../policy/job-options.policy.js';
 import { jobEvents } from './job-events.js';
 import { untilAborted } from './until-aborted.js';
 

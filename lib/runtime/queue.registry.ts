@@ -3,7 +3,7 @@ import type { FlowProducer, Queue } from 'bullmq';
 import { DEFAULT_QUEUE, JOBS_OPTIONS } from '../jobs.constants.js';
 import { UnknownQueueError } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import { JobRegistry } from '../discovery/job-registry.js';
+import { JobRegistry } from './job.registry.js';
 import { BullMqFactory } from './bullmq.factory.js';
 
 /** The module's queues, created on first use and closed together at shutdown. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
-import { JobEventBus } from './job-event-bus.js';
+import { JobEventBus } from './job-event.bus.js';
 import { jobEvents } from './job-events.js';
-import { fromQueueId } from './job-ids.js';
-import type { JobRequest, StoredJobOptions } from './job-request.builder.js';
-import { QueueRegistry } from './queue-registry.js';
+import { fromQueueId } from '../policy/job-ids.js';
+import type { StoredJobOptions } from '../policy/job-options.policy.js';
+import type { JobRequest } from './job-request.builder.js';
+import { QueueRegistry } from './queue.registry.js';
 
 /** Puts validated requests on their queues and reports each add as `enqueued`, or `deduplicated` when nothing was added. */
 @Injectable()

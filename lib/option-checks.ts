@@ -1,3 +1,5 @@
+import { JobsConfigurationError } from './jobs.errors.js';
+
 const DIGITS = /^\d+$/;
 
 /**
@@ -11,4 +13,14 @@ export function integerOption<T>(value: T): T | number {
   if (!DIGITS.test(digits)) return value;
   const n = Number(digits);
   return Number.isSafeInteger(n) ? n : value;
+}
+
+export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+
+/**
+ * Stops start-up naming the option at fault by its path in `forRoot` (`history.batchSize`, `builtins.ssh.hosts.a.port`),
+ * what it expected and what it got, as `show` writes it.
+ */
+export function badOption(option: string, expected: string, got: unknown, show: (got: unknown) => string = (v) => JSON.stringify(v)): never {
+  throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${show(got)}.`);
 }

@@ -8,8 +8,8 @@ import { CURSOR_REPOSITORY, DEFINITION_REPOSITORY, EXECUTION_REPOSITORY, HISTORY
 import { HistoryRepairer } from './history.repairer.js';
 import { resolveHistoryOptions } from './history.options.js';
 import { HistoryRecorder } from './history.recorder.js';
-import { HistoryRetention } from './history-retention.js';
-import { JobDefinitionService } from './job-definition.service.js';
+import { HistoryRetention } from './history-retention.service.js';
+import { JobDefinitionService } from '../definitions/job-definition.service.js';
 import { JobHistoryService } from './job-history.service.js';
 import { JOB_HISTORY_ENTITIES } from './job-history.entities.js';
 

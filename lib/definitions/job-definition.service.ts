@@ -4,13 +4,13 @@ import type { Repository } from 'typeorm';
 import { InvalidJobOptionsError, JobDefinitionNameTakenError, JobDefinitionNotFoundError, UnknownJobError } from '../jobs.errors.js';
 import type { ExecutionPage, ExecutionQuery, JobDefinitionInput } from '../interfaces/job-history.interface.js';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
-import { JobEnqueuer } from '../runtime/job-enqueuer.js';
+import { JobEnqueuer } from '../runtime/job.enqueuer.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
-import { checkCron, JobSchedules } from '../scheduling/job-schedules.js';
-import { JobDefinition } from './entities/job-definition.entity.js';
-import type { JobExecution } from './entities/job-execution.entity.js';
-import { JobHistoryService } from './job-history.service.js';
-import { DEFINITION_REPOSITORY } from './history.constants.js';
+import { checkCron, JobSchedules } from '../scheduling/job-schedules.service.js';
+import { JobDefinition } from '../history/entities/job-definition.entity.js';
+import type { JobExecution } from '../history/entities/job-execution.entity.js';
+import { JobHistoryService } from '../history/job-history.service.js';
+import { DEFINITION_REPOSITORY } from '../history/history.constants.js';
 
 type Patch = Partial<JobDefinitionInput>;
 

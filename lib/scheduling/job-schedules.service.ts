@@ -1,11 +1,12 @@
-import { fromQueueId, toQueueId } from '../runtime/job-ids.js';
+import { fromQueueId, toQueueId } from '../policy/job-ids.js';
 import { Injectable } from '@nestjs/common';
 import type { JobSchedulerJson } from 'bullmq';
 import { CODE_SCHEDULE_PREFIX, DEFINITION_SCHEDULE_PREFIX, RUNTIME_SCHEDULE_PREFIX } from '../jobs.constants.js';
 import { InvalidJobOptionsError } from '../jobs.errors.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
-import { JobRequestBuilder, type StoredJobOptions } from '../runtime/job-request.builder.js';
-import { QueueRegistry } from '../runtime/queue-registry.js';
+import type { StoredJobOptions } from '../policy/job-options.policy.js';
+import { JobRequestBuilder } from '../runtime/job-request.builder.js';
+import { QueueRegistry } from '../runtime/queue.registry.js';
 import { CronRegistry, type DeclaredCron } from './cron.registry.js';
 import { cronProblem, nextCronRun } from './cron-expression.js';
 import { scheduleTimingProblem } from './schedule-timing.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { createBullBoard } from '@bull-board/api';
 import type { JobsBoardOptions } from '../interfaces/jobs-admin.interface.js';
-import { QueueRegistry } from '../runtime/queue-registry.js';
+import { QueueRegistry } from '../runtime/queue.registry.js';
 import { BOARD_INSTANCE, BOARD_OPTIONS } from './board.constants.js';
 
 /** Puts every queue of the module on the board once processors are discovered, so none is forgotten by hand. */

@@ -4,8 +4,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
-import { JobEventBus } from '../runtime/job-event-bus.js';
-import { GatewayAccess, refuse, type Refusal } from './gateway-access.js';
+import { JobEventBus } from '../runtime/job-event.bus.js';
+import { GatewayAccess, refuse, type Refusal } from './gateway-access.service.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { CLOSE_CODES, GATEWAY_LIMITS, GATEWAY_OPTIONS, GATEWAY_REDACTION } from './gateway.constants.js';
 import type { ResolvedGatewayOptions } from './jobs-gateway-options.interface.js';

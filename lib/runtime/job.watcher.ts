@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { filter, firstValueFrom, Observable, throwError, timeout } from 'rxjs';
 import { FINAL_EVENT_TYPES, type JobEvent, type JobFailedEvent } from '../interfaces/job-event.interface.js';
 import { InvalidJobOptionsError, JobFailedError, JobNotFoundError, JobWaitTimeoutError } from '../jobs.errors.js';
-import { JobEventBus } from './job-event-bus.js';
+import { JobEventBus } from './job-event.bus.js';
 import { jobEvents, queueErrorOf } from './job-events.js';
 import { readJob } from './job-lookup.js';
-import { QueueRegistry } from './queue-registry.js';
+import { QueueRegistry } from './queue.registry.js';
 
 /** How often `watch` reads a job's state, in case its final event is never read. */
 const WATCH_POLL_MS = 5_000;

@@ -2,10 +2,10 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { Job, type QueueEvents } from 'bullmq';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { BullMqFactory } from './bullmq.factory.js';
-import { JobEventBus } from './job-event-bus.js';
+import { JobEventBus } from './job-event.bus.js';
 import { jobEvents, queueErrorOf, type EventSource } from './job-events.js';
-import { fromQueueId } from './job-ids.js';
-import { QueueRegistry } from './queue-registry.js';
+import { fromQueueId } from '../policy/job-ids.js';
+import { QueueRegistry } from './queue.registry.js';
 import { FaultLog } from './fault-log.js';
 import { within } from './within.js';
 
