@@ -58,7 +58,9 @@ async function loadParts(extras: JobsModuleExtras): Promise<Parts[]> {
   if (withHistory) {
     await requirePeers('history', ['typeorm', '@nestjs/typeorm']);
     const { historyParts } = await import('./history/history.parts.js');
+    const { definitionsParts } = await import('./definitions/definitions.parts.js');
     parts.push(historyParts(extras.history as JobHistoryOptions | true));
+    parts.push(definitionsParts(resolveHistoryOptions(extras.history as JobHistoryOptions | true)));
   }
   if (switchedOn(extras.admin)) {
     await requirePeers('admin', ['@nestjs/swagger']);

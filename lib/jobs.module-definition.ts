@@ -21,12 +21,8 @@ function withExtras(definition: DynamicModule, extras: JobsModuleExtras): Dynami
   return module;
 }
 
-export const {
-  ConfigurableModuleClass: ConfigurableJobsModule,
-  MODULE_OPTIONS_TOKEN: JOBS_MODULE_OPTIONS,
-  OPTIONS_TYPE: JOBS_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: JOBS_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<JobsModuleOptions>({ moduleName: 'Jobs' })
-  .setClassMethodName('forRoot')
-  .setExtras<JobsModuleExtras>({ isGlobal: true }, withExtras)
-  .build();
+export const { ConfigurableModuleClass: ConfigurableJobsModule, MODULE_OPTIONS_TOKEN: JOBS_MODULE_OPTIONS } =
+  new ConfigurableModuleBuilder<JobsModuleOptions>({ moduleName: 'Jobs' })
+    .setClassMethodName('forRoot')
+    .setExtras<JobsModuleExtras>({ isGlobal: true }, withExtras)
+    .build();

@@ -1,14 +1,8 @@
-import { isPgPool, quoteSchemaName } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
 import { badOption, integerOption, isPositiveInt } from './option-checks.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
-import type {
-  JobsConnection,
-  JobsModuleOptions,
-  PostgresConnection,
-  QueueOptions,
-  StalledJobOptions,
-} from './interfaces/jobs-module-options.interface.js';
+import type { JobsConnection, JobsModuleOptions, QueueOptions, StalledJobOptions } from './interfaces/jobs-module-options.interface.js';
+import { checkConnection } from './backends/queue-backend.js';
 import { normalizeBackoff } from './policy/backoff.js';
 import { DEFAULT_JOB_OPTIONS, type JobDefaults } from './policy/job-options.policy.js';
 
@@ -45,46 +39,6 @@ export const DEFAULT_STALLED_OPTIONS: Readonly<Required<StalledJobOptions>> = {
 const MAX_TIMER_MS = 2_147_483_647;
 
 const fail = badOption;
-
-/** BullMQ's own check, so a name it would refuse when the first queue connects stops start-up here instead. */
-function isSchemaName(schema: string): boolean {
-  try {
-    quoteSchemaName(schema);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function checkPostgres(connection: PostgresConnection): void {
-  const { postgres, schema, migrate } = connection;
-  if (typeof postgres === 'string') {
-    if (!/^postgres(ql)?:\/\//.test(postgres)) fail('connection.postgres', 'a postgres:// or postgresql:// URL', postgres);
-  } else if (!postgres || typeof postgres !== 'object' || Array.isArray(postgres)) {
-    fail('connection.postgres', 'a URL or node-postgres pool settings', postgres);
-  } else if (isPgPool(postgres)) {
-    // BullMQ cannot pin a pool it did not make to a schema; each of its objects makes its own from the settings.
-    fail('connection.postgres', 'a URL or pool settings, not a pg.Pool', 'a pg.Pool');
-  }
-  if (schema !== undefined && !(typeof schema === 'string' && isSchemaName(schema))) {
-    fail('connection.schema', 'a PostgreSQL identifier (letters, digits, _ or $; at most 63)', schema);
-  }
-  if (migrate !== undefined && typeof migrate !== 'boolean') fail('connection.migrate', 'a boolean', migrate);
-}
-
-function checkConnection(connection: unknown): JobsConnection {
-  if (connection && typeof connection === 'object' && 'postgres' in connection) {
-    checkPostgres(connection as PostgresConnection);
-    return connection as JobsConnection;
-  }
-  const redis = (connection as { redis?: unknown } | undefined)?.redis;
-  if (typeof redis === 'string') {
-    if (!/^rediss?:\/\//.test(redis)) fail('connection.redis', 'a redis:// or rediss:// URL', redis);
-  } else if (!redis || typeof redis !== 'object') {
-    fail('connection', '{ redis: url | ioredis options | { cluster: nodes } } or { postgres: url | pool settings }', connection);
-  }
-  return connection as JobsConnection;
-}
 
 function checkKeep(option: string, v: unknown): void {
   const ok = typeof v === 'boolean' || (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'object' && v !== null);

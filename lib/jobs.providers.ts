@@ -5,6 +5,9 @@ import { JobRegistry } from './runtime/job.registry.js';
 import { JobsExplorer } from './discovery/jobs.explorer.js';
 import { JobsLifecycle } from './jobs.lifecycle.js';
 import { JobService } from './job.service.js';
+import { JobControl } from './runtime/job-control.service.js';
+import { JobFlows } from './runtime/job-flows.service.js';
+import { JobReader } from './runtime/job-reader.service.js';
 import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
 import { ActiveJobs } from './runtime/active-jobs.registry.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
@@ -44,6 +47,9 @@ export const JOBS_SERVICES: Type[] = [
   LocalCronRunner,
   JobsLifecycle,
   JobWatcher,
+  JobFlows,
+  JobReader,
+  JobControl,
   JobService,
   JobsHealthIndicator,
 ];

@@ -21,6 +21,11 @@ export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) &&
  * Stops start-up naming the option at fault by its path in `forRoot` (`history.batchSize`, `builtins.ssh.hosts.a.port`),
  * what it expected and what it got, as `show` writes it.
  */
-export function badOption(option: string, expected: string, got: unknown, show: (got: unknown) => string = (v) => JSON.stringify(v)): never {
+export function badOption(
+  option: string,
+  expected: string,
+  got: unknown,
+  show: (got: unknown) => string = (v) => JSON.stringify(v),
+): never {
   throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${show(got)}.`);
 }

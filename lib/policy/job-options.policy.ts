@@ -95,8 +95,7 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
   if (o.deduplication !== undefined) {
     const { id, ttl } = o.deduplication;
     if (typeof id !== 'string' || !id) throw new InvalidJobOptionsError('deduplication.id', 'must be a non-empty string.');
-    if (ttl !== undefined && !isPositiveInt(ttl))
-      throw new InvalidJobOptionsError('deduplication.ttl', 'must be a positive integer (ms).');
+    if (ttl !== undefined && !isPositiveInt(ttl)) throw new InvalidJobOptionsError('deduplication.ttl', 'must be a positive integer (ms).');
     opts.deduplication = ttl === undefined ? { id } : { id, ttl };
   }
   if (o.removeOnComplete !== undefined) opts.removeOnComplete = o.removeOnComplete;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FlowProducer, Processor, Queue, QueueEvents, QueueEventsProducer, Worker, WorkerOptions } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
-import { createQueueBackend, type QueueBackend, type StreamEntry, type StreamGap } from './queue-backend.js';
+import { createQueueBackend, type QueueBackend, type StreamEntry, type StreamGap } from '../backends/queue-backend.js';
 
 export type WorkerSettings = Pick<
   WorkerOptions,

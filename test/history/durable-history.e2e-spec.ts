@@ -14,7 +14,7 @@ import {
   type JobHandler,
   type JobsModuleOptions,
 } from '../../lib/index.js';
-import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history/index.js';
+import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history.entry.js';
 import { HistoryRepairer } from '../../lib/history/history.repairer.js';
 import { upsertExecutions } from '../../lib/history/execution-upsert.js';
 import type { ExecutionRow } from '../../lib/history/execution-rows.js';

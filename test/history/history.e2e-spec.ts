@@ -13,7 +13,7 @@ import {
   type JobContext,
   type JobHandler,
 } from '../../lib/index.js';
-import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobDefinitionService, JobExecution, JobHistoryService } from '../../lib/history/index.js';
+import { HistoryRecorder, JOB_HISTORY_MIGRATIONS, JobDefinitionService, JobExecution, JobHistoryService } from '../../lib/history.entry.js';
 import { QueueRegistry } from '../../lib/runtime/queue.registry.js';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';

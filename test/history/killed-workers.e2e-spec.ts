@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobProcessor, type JobHandler, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
-import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history/index.js';
+import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history.entry.js';
 import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { BACKEND, deletePrefix, migrateQueues, queueConnection, rawQueue, uniquePrefix } from '../support/services.js';

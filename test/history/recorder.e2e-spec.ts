@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobEventBus, JobProcessor, JobService, JobsModule, HISTORY_DEFAULTS, type JobHandler } from '../../lib/index.js';
-import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution, JobHistoryService } from '../../lib/history/index.js';
+import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution, JobHistoryService } from '../../lib/history.entry.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
 import { EventLog } from '../support/wait.js';

@@ -3,7 +3,7 @@ import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobService, JobsMetrics, JobsModule } from '../../lib/index.js';
-import { JOB_HISTORY_MIGRATIONS, JobHistoryService } from '../../lib/history/index.js';
+import { JOB_HISTORY_MIGRATIONS, JobHistoryService } from '../../lib/history.entry.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';
 import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';

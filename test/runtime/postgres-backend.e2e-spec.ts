@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobProcessor, JobService, JobsModule, type JobHandler, type JobsModuleOptions } from '../../lib/index.js';
-import { JOB_HISTORY_MIGRATIONS, JobHistoryService } from '../../lib/history/index.js';
+import { JOB_HISTORY_MIGRATIONS, JobHistoryService } from '../../lib/history.entry.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';
 import { PG_URL, postgresAdmin, uniquePrefix } from '../support/services.js';

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { JobsModule, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
-import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS } from '../../lib/history/index.js';
+import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS } from '../../lib/history.entry.js';
 import { testLogger } from './logger.js';
 import { deletePrefix, queueConnection, uniquePrefix } from './services.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, runMigrations } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createQueueBackend } from '../../lib/runtime/queue-backend.js';
+import { createQueueBackend } from '../../lib/backends/queue-backend.js';
 import type { JobsConnection } from '../../lib/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,0 +1,80 @@
+import { DEFAULT_SCHEMA, createPostgresBackend, isPgPool, quoteSchemaName, withBackend } from 'bullmq';
+import type { PostgresConnection } from '../interfaces/jobs-module-options.interface.js';
+import { badOption } from '../option-checks.js';
+import type { QueueBackend } from './queue-backend.interface.js';
+
+/** BullMQ's own check, so a name it would refuse when the first queue connects stops start-up here instead. */
+function isSchemaName(schema: string): boolean {
+  try {
+    quoteSchemaName(schema);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses a `connection.postgres`, `schema` or `migrate` that BullMQ's PostgreSQL backend could not use. */
+export function checkPostgres(connection: object): void {
+  const { postgres, schema, migrate } = connection as PostgresConnection;
+  if (typeof postgres === 'string') {
+    if (!/^postgres(ql)?:\/\//.test(postgres)) badOption('connection.postgres', 'a postgres:// or postgresql:// URL', postgres);
+  } else if (!postgres || typeof postgres !== 'object' || Array.isArray(postgres)) {
+    badOption('connection.postgres', 'a URL or node-postgres pool settings', postgres);
+  } else if (isPgPool(postgres)) {
+    // BullMQ cannot pin a pool it did not make to a schema; each of its objects makes its own from the settings.
+    badOption('connection.postgres', 'a URL or pool settings, not a pg.Pool', 'a pg.Pool');
+  }
+  if (schema !== undefined && !(typeof schema === 'string' && isSchemaName(schema))) {
+    badOption('connection.schema', 'a PostgreSQL identifier (letters, digits, _ or $; at most 63)', schema);
+  }
+  if (migrate !== undefined && typeof migrate !== 'boolean') badOption('connection.migrate', 'a boolean', migrate);
+}
+
+type PostgresQuery = { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string | null>> }> };
+
+/**
+ * Each BullMQ object owns a node-postgres pool (opened lazily, `max` connections at most) and workers and listeners a
+ * LISTEN connection of their own; BullMQ pins them to the schema and, with `migrate`, migrates it under an advisory lock.
+ */
+export function postgresBackend({ postgres, schema, migrate }: PostgresConnection): QueueBackend {
+  const pool = typeof postgres === 'string' ? { connectionString: postgres } : postgres;
+  return {
+    classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
+    base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },
+    location: `PostgreSQL, schema "${schema ?? DEFAULT_SCHEMA}"`,
+    namespace: `postgres:${schema ?? DEFAULT_SCHEMA}`,
+    async close() {},
+    async trimmedSince(queue, position) {
+      // Event ids are one sequence across queues; BullMQ deletes a queue's events below its newest id minus maxLenEvents.
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(
+        `SELECT min(id)::text AS first, max(id)::text AS last, (SELECT value FROM meta WHERE queue = $1 AND field = 'opts.maxLenEvents') AS max_len FROM event WHERE queue = $1`,
+        [queue.name],
+      );
+      const { first, last, max_len: maxLen } = rows[0] ?? {};
+      if (!first || !last) return undefined;
+      const threshold = BigInt(last) - BigInt(maxLen ?? '10000');
+      return BigInt(first) > BigInt(position) + 1n && threshold >= BigInt(position)
+        ? { description: `events with ids ${position} to ${first} may have been deleted unread` }
+        : undefined;
+    },
+    async lastEventId(queue) {
+      // Ids come from one sequence across queues, so every later event of this queue has a larger id than any now.
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(
+        `SELECT coalesce(max(id), 0)::text AS last FROM event WHERE queue = $1`,
+        [queue.name],
+      );
+      return rows[0]?.last ?? '0';
+    },
+    async eventsBetween(queue, after, upTo) {
+      const { rows } = await (queue.getBackend() as unknown as PostgresQuery).query(
+        `SELECT id::text AS id, event, data FROM event WHERE queue = $1 AND id > $2::bigint AND id <= $3::bigint ORDER BY id`,
+        [queue.name, after || '0', upTo],
+      );
+      return rows.map((row) => {
+        const data = (row.data ?? {}) as unknown as Record<string, unknown>;
+        const fields = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+        return { id: row.id!, event: row.event!, fields };
+      });
+    },
+  };
+}
