@@ -5,6 +5,7 @@ import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { JobEventBus, JobProcessor, UnrecoverableJobError, type JobContext, type JobHandler } from '../../lib/index.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
+import { adminCall, type AdminAnswer } from '../support/admin-client.js';
 import { work } from '../support/sleep.js';
 import { EventLog, waitUntil } from '../support/wait.js';
 
@@ -44,25 +45,12 @@ class BearerGuard implements CanActivate {
   }
 }
 
-interface Answer {
-  status: number;
-  body: any;
-}
-
 let h: HttpTestApp;
 let db: TestDatabase;
 let events: EventLog;
 
-async function api(method: string, path: string, body?: unknown, token = 'admin'): Promise<Answer> {
-  const raw = typeof body === 'string';
-  const res = await fetch(`${h.url}/jobs${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown, token = 'admin'): Promise<AdminAnswer> =>
+  adminCall(`${h.url}/jobs`, method, path, body, { authorization: `Bearer ${token}` });
 
 const mail = (to = 'ada@example.com') => ({ name: 'mail.send', data: { to, subject: 'hello' } });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Injectable, Module, ValidationPipe, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { JobsModule } from '../../lib/index.js';
-import { OpenGuard } from './open.guard.js';
+import { OpenGuard } from '../support/open.guard.js';
 import { createHttpApp } from '../support/http-app.js';
 import { queueConnection } from '../support/services.js';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JobEventBus, JobsModule, type HttpRequestResult } from '../../lib/index.js';
-import { OpenGuard } from '../admin/open.guard.js';
+import { OpenGuard } from '../support/open.guard.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
+import { adminCall } from '../support/admin-client.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
 import { queueConnection } from '../support/services.js';
 import { EventLog, waitUntil } from '../support/wait.js';
@@ -10,15 +11,7 @@ let h: HttpTestApp;
 let db: TestDatabase;
 let events: EventLog;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.url}/jobs${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => adminCall(`${h.url}/jobs`, method, path, body);
 
 beforeAll(async () => {
   db = await DATABASES.sqlite();

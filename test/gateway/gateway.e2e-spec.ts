@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, UnauthorizedException, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { WebSocketServer } from 'ws';
 import { JobEventBus, JobProcessor, JobService, type JobContext, type JobEvent, type JobHandler } from '../../lib/index.js';
-import { OpenGuard } from '../admin/open.guard.js';
+import { OpenGuard } from '../support/open.guard.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
 import { createJobsApp } from '../support/jobs-app.js';
