@@ -14,7 +14,10 @@ const LAYERS: Array<[name: string, paths: string[]]> = [
   ['options', ['jobs.options.ts', 'backends/']],
   ['policy', ['policy/']],
   ['decorators', ['decorators/']],
-  ['foundation', ['interfaces/', 'option-checks.ts', 'optional-import.ts', 'jobs.errors.ts', 'jobs.constants.ts', 'jobs.messages.ts', 'http/']],
+  [
+    'foundation',
+    ['interfaces/', 'option-checks.ts', 'optional-import.ts', 'jobs.errors.ts', 'jobs.constants.ts', 'jobs.messages.ts', 'http/'],
+  ],
 ];
 
 const lib = new URL('../../lib/', import.meta.url).pathname;
@@ -25,7 +28,9 @@ const IMPORT = /(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g;
 const imports = new Map(
   files.map((file) => {
     const source = readFileSync(join(lib, file), 'utf8');
-    const targets = [...source.matchAll(IMPORT)].map((m) => relative(lib, normalize(join(lib, dirname(file), m[1]))).replace(/\.js$/, '.ts'));
+    const targets = [...source.matchAll(IMPORT)].map((m) =>
+      relative(lib, normalize(join(lib, dirname(file), m[1]))).replace(/\.js$/, '.ts'),
+    );
     return [file, targets];
   }),
 );
@@ -44,7 +49,9 @@ describe('the layers of lib/', () => {
 
   it('hold: no file imports from a layer above its own', () => {
     const upward = [...imports].flatMap(([file, targets]) =>
-      targets.filter((t) => layerOf(t) < layerOf(file)).map((t) => `${file} (${LAYERS[layerOf(file)][0]}) → ${t} (${LAYERS[layerOf(t)][0]})`),
+      targets
+        .filter((t) => layerOf(t) < layerOf(file))
+        .map((t) => `${file} (${LAYERS[layerOf(file)][0]}) → ${t} (${LAYERS[layerOf(t)][0]})`),
     );
     expect(upward).toEqual([]);
   });
