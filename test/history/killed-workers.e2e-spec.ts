@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { JobProcessor, type JobHandler, type JobsModuleExtras, type JobsModuleOptions } from '../../lib/index.js';
-import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution } from '../../lib/history.entry.js';
-import { DATABASES, type DatabaseKind, type TestDatabase } from '../support/databases.js';
+import { JobExecution } from '../../lib/history.entry.js';
+import { DATABASES, type DatabaseKind, type TestDatabase, migratedHistory } from '../support/databases.js';
 import { createJobsApp, type JobsTestApp } from '../support/jobs-app.js';
 import { BACKEND, deletePrefix, migrateQueues, queueConnection, rawQueue, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
@@ -214,12 +214,7 @@ describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues 
   beforeAll(async () => {
     db = await DATABASES[kind]();
     // Migrated once up front, as a deployment step would: worker processes then start, and restart, together.
-    dataSource = await new DataSource({
-      ...db.options,
-      entities: JOB_HISTORY_ENTITIES,
-      migrations: JOB_HISTORY_MIGRATIONS,
-      migrationsRun: true,
-    }).initialize();
+    dataSource = await migratedHistory(db.options);
     await migrateQueues(prefix);
     reader = rawQueue(JOB.queue, prefix);
     producer = await createJobsApp([WorkJob], { ...MODULE_OPTIONS, history: false, workers: false, prefix }, { cleanup: false });

@@ -3,9 +3,9 @@ import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { JobEventBus, JobProcessor, JobService, JobsModule, HISTORY_DEFAULTS, type JobHandler } from '../../lib/index.js';
+import { JobEventBus, JobProcessor, JobService, JobsModule, HISTORY_DEFAULTS, type JobEvent, type JobHandler } from '../../lib/index.js';
 import { HistoryRecorder, JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS, JobExecution, JobHistoryService } from '../../lib/history.entry.js';
-import { DATABASES, type TestDatabase } from '../support/databases.js';
+import { DATABASES, type TestDatabase, migratedHistory } from '../support/databases.js';
 import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
 import { EventLog } from '../support/wait.js';
 
@@ -18,6 +18,23 @@ class QuickJob implements JobHandler<unknown, string> {
 
 if (!process.env.JOBS_TEST_LOGS) Logger.overrideLogger(false);
 
+/** A completed first attempt, as the worker that ran it publishes it. */
+const completed = (jobId: string, name = 'n'): JobEvent => {
+  const now = Date.now();
+  return {
+    type: 'completed',
+    jobId,
+    name,
+    queue: 'q',
+    timestamp: now,
+    scope: 'local',
+    attempt: 1,
+    maxAttempts: 1,
+    result: undefined,
+    finishedAt: now,
+  };
+};
+
 let db: TestDatabase | undefined;
 let dataSource: DataSource | undefined;
 afterEach(async () => {
@@ -28,12 +45,7 @@ afterEach(async () => {
 
 it('holds at most bufferSize rows while the database is unreachable, and writes those once it is back', async () => {
   db = await DATABASES.sqlite();
-  dataSource = await new DataSource({
-    ...db.options,
-    entities: JOB_HISTORY_ENTITIES,
-    migrations: JOB_HISTORY_MIGRATIONS,
-    migrationsRun: true,
-  }).initialize();
+  dataSource = await migratedHistory(db.options);
   const bus = new JobEventBus();
   const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, {
     ...HISTORY_DEFAULTS,
@@ -45,19 +57,7 @@ it('holds at most bufferSize rows while the database is unreachable, and writes 
   const restore = await db.cutOff();
   try {
     for (const jobId of ['a', 'b', 'c', 'd', 'e']) {
-      const now = Date.now();
-      bus.publish({
-        type: 'completed',
-        jobId,
-        name: 'n',
-        queue: 'q',
-        timestamp: now,
-        scope: 'local',
-        attempt: 1,
-        maxAttempts: 1,
-        result: undefined,
-        finishedAt: now,
-      });
+      bus.publish(completed(jobId));
     }
     await recorder.flush();
     expect(recorder.backlog).toBe(3);
@@ -95,12 +95,7 @@ it('writes the rows still waiting when the application shuts down', async () => 
 
 it('drops only the rows a reachable database refuses, and writes the rest', async () => {
   db = await DATABASES.postgres();
-  dataSource = await new DataSource({
-    ...db.options,
-    entities: JOB_HISTORY_ENTITIES,
-    migrations: JOB_HISTORY_MIGRATIONS,
-    migrationsRun: true,
-  }).initialize();
+  dataSource = await migratedHistory(db.options);
   const bus = new JobEventBus();
   const recorder = new HistoryRecorder(dataSource.getRepository(JobExecution), bus, {
     ...HISTORY_DEFAULTS,
@@ -113,19 +108,7 @@ it('drops only the rows a reachable database refuses, and writes the rest', asyn
     ['too-long', 'n'.repeat(300)],
     ['good-2', 'n'],
   ]) {
-    const now = Date.now();
-    bus.publish({
-      type: 'completed',
-      jobId,
-      name,
-      queue: 'q',
-      timestamp: now,
-      scope: 'local',
-      attempt: 1,
-      maxAttempts: 1,
-      result: undefined,
-      finishedAt: now,
-    });
+    bus.publish(completed(jobId, name));
   }
   await recorder.flush();
   expect(recorder.backlog).toBe(0);
@@ -136,12 +119,7 @@ it('drops only the rows a reachable database refuses, and writes the rest', asyn
 
 it('keeps at most keepPerName newest executions of each job name', async () => {
   db = await DATABASES.sqlite();
-  dataSource = await new DataSource({
-    ...db.options,
-    entities: JOB_HISTORY_ENTITIES,
-    migrations: JOB_HISTORY_MIGRATIONS,
-    migrationsRun: true,
-  }).initialize();
+  dataSource = await migratedHistory(db.options);
   const executions = dataSource.getRepository(JobExecution);
   for (const [jobId, name] of [
     ['a1', 'a'],

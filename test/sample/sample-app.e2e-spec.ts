@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { PG_URL, REDIS_URL, deletePrefix, onPostgres, postgresAdmin, schemaOf, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -136,19 +136,7 @@ describe('the sample application', () => {
   });
 
   it("shows a report's progress live in a browser, through JobService.watch", async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       // The report waits in its paused queue until the page follows it, so the page sees it run from the start.

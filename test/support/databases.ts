@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
-import type { DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { JOB_HISTORY_ENTITIES, JOB_HISTORY_MIGRATIONS } from '../../lib/history.entry.js';
 import { PG_URL, postgresAdmin } from './services.js';
 
 export const MARIADB_URL = process.env.MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -115,3 +116,13 @@ async function sqlite(): Promise<TestDatabase> {
 
 export const DATABASES = { postgres, mariadb, sqlite };
 export type DatabaseKind = keyof typeof DATABASES;
+
+/** A DataSource on a test's database with the history tables migrated, as a deployment would before starting apps. */
+export function migratedHistory(options: DataSourceOptions): Promise<DataSource> {
+  return new DataSource({
+    ...options,
+    entities: JOB_HISTORY_ENTITIES,
+    migrations: JOB_HISTORY_MIGRATIONS,
+    migrationsRun: true,
+  }).initialize();
+}
