@@ -25,3 +25,6 @@ export const CRON_METADATA = 'nestjs-jobs:cron';
 export const CODE_SCHEDULE_PREFIX = 'cron/';
 export const RUNTIME_SCHEDULE_PREFIX = 'schedule/';
 export const DEFINITION_SCHEDULE_PREFIX = 'definition/';
+
+/** The longest a Node timer waits (a longer one fires after 1 ms), and the largest value of the databases' `int` columns. */
+export const MAX_INT32 = 2_147_483_647;

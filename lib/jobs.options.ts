@@ -1,4 +1,4 @@
-import { DEFAULT_PREFIX } from './jobs.constants.js';
+import { DEFAULT_PREFIX, MAX_INT32 } from './jobs.constants.js';
 import { badOption, integerOption, isPositiveInt } from './option-checks.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
 import type { JobsConnection, JobsModuleOptions, QueueOptions, StalledJobOptions } from './interfaces/jobs-module-options.interface.js';
@@ -35,8 +35,6 @@ export const DEFAULT_STALLED_OPTIONS: Readonly<Required<StalledJobOptions>> = {
   interval: 30_000,
   maxCount: 1,
 };
-/** The longest a Node timer waits (a longer one fires after 1 ms); BullMQ's check and lock renewal run on timers. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 const fail = badOption;
 
@@ -68,9 +66,9 @@ function resolveStalled(
   if (!given || typeof given !== 'object' || Array.isArray(given)) fail(path, '{ lockDuration?, interval?, maxCount? }', given);
   const { lockDuration: lock = base.lockDuration, interval: every = base.interval, maxCount: count = base.maxCount } = given;
   const [lockDuration, interval, maxCount] = [integerOption(lock), integerOption(every), integerOption(count)];
-  const ms = `a positive integer (ms) of at most ${MAX_TIMER_MS}, the longest a Node timer waits`;
-  if (!isPositiveInt(lockDuration) || lockDuration > MAX_TIMER_MS) fail(`${path}.lockDuration`, ms, lockDuration);
-  if (!isPositiveInt(interval) || interval > MAX_TIMER_MS) fail(`${path}.interval`, ms, interval);
+  const ms = `a positive integer (ms) of at most ${MAX_INT32}, the longest a Node timer waits`;
+  if (!isPositiveInt(lockDuration) || lockDuration > MAX_INT32) fail(`${path}.lockDuration`, ms, lockDuration);
+  if (!isPositiveInt(interval) || interval > MAX_INT32) fail(`${path}.interval`, ms, interval);
   if (!Number.isInteger(maxCount) || maxCount < 0) fail(`${path}.maxCount`, 'a non-negative integer', maxCount);
   return { lockDuration, interval, maxCount };
 }

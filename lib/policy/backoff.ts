@@ -3,7 +3,8 @@ import { BACKOFF_TYPE_PREFIX } from '../jobs.constants.js';
 import { InvalidJobOptionsError, JobsConfigurationError, RetryJobError } from '../jobs.errors.js';
 import type { BackoffType, JobBackoff } from '../interfaces/job-options.interface.js';
 
-const TYPES: readonly BackoffType[] = ['fixed', 'exponential', 'linear'];
+export const BACKOFF_TYPES: readonly BackoffType[] = ['fixed', 'exponential', 'linear'];
+const TYPES = BACKOFF_TYPES;
 
 /** A number is a fixed delay; anything else must name a known type with a non-negative delay. */
 export function normalizeBackoff(backoff: JobBackoff | number, option: string, atEnqueue = false): JobBackoff {

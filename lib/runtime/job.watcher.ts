@@ -1,3 +1,4 @@
+import { MAX_INT32 } from '../jobs.constants.js';
 import { Injectable } from '@nestjs/common';
 import { filter, firstValueFrom, Observable, throwError, timeout } from 'rxjs';
 import { FINAL_EVENT_TYPES, type JobEvent, type JobFailedEvent } from '../interfaces/job-event.interface.js';
@@ -10,7 +11,6 @@ import { QueueRegistry } from './queue.registry.js';
 /** How often `watch` reads a job's state, in case its final event is never read. */
 const WATCH_POLL_MS = 5_000;
 /** Node's timers hold at most 2^31 - 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One job followed wherever it runs: `JobService.watch` and `waitUntilFinished`. */
 @Injectable()
@@ -80,8 +80,8 @@ export class JobWatcher {
 
   async waitUntilFinished<T = unknown>(id: string, options: { timeout?: number; queue?: string } = {}): Promise<T> {
     const { timeout: limit, queue } = options;
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_TIMER_MS)) {
-      throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_TIMER_MS}.`);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_INT32)) {
+      throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_INT32}.`);
     }
     const final = this.watch(id, queue).pipe(
       filter((event) => FINAL_EVENT_TYPES.has(event.type)),

@@ -27,14 +27,17 @@ describe('toBullPriority', () => {
     expect(toBullPriority(n)).toBe(n);
   });
 
-  it.each([0, -1, 1.5, 2097152, 'urgent'])('rejects %p with an InvalidJobOptionsError on "priority"', (priority) => {
-    let error: unknown;
-    try {
-      toBullPriority(priority as JobPriority);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(InvalidJobOptionsError);
-    expect(error).toMatchObject({ option: 'priority', code: 'JOB_OPTIONS_INVALID' });
-  });
+  it.each([0, -1, 1.5, 2097152, 'urgent', 'constructor', 'toString', '__proto__'])(
+    'rejects %p with an InvalidJobOptionsError on "priority"',
+    (priority) => {
+      let error: unknown;
+      try {
+        toBullPriority(priority as JobPriority);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(InvalidJobOptionsError);
+      expect(error).toMatchObject({ option: 'priority', code: 'JOB_OPTIONS_INVALID' });
+    },
+  );
 });

@@ -3,8 +3,7 @@ import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nest
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
-/** Milliseconds and counts the databases' `int` columns and Node's timers hold. */
-export const MAX_INT32 = 2_147_483_647;
+export { MAX_INT32 } from '../../jobs.constants.js';
 
 /** `IsOptional` lets `null` through too; here only a missing field is optional, and `null` must pass the checks. */
 export const Absent = () => ValidateIf((_object, value) => value !== undefined);

@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import type { JobRetryOptions } from '../../interfaces/job-options.interface.js';
+import { BACKOFF_TYPES } from '../../policy/backoff.js';
 import { Absent, MAX_INT32, OptionalInt } from './field.decorators.js';
 
 export class BackoffDto {
-  @ApiProperty({ enum: ['fixed', 'exponential', 'linear'] })
-  @IsIn(['fixed', 'exponential', 'linear'])
+  @ApiProperty({ enum: BACKOFF_TYPES })
+  @IsIn([...BACKOFF_TYPES])
   type!: 'fixed' | 'exponential' | 'linear';
 
   @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_INT32, description: 'Milliseconds.' })

@@ -8,6 +8,7 @@ import { Absent, OptionalInt, OptionalText, PageLimit, QueryInt, RequiredName } 
 
 const MAX_DELAY = 10 * 365 * 86_400_000;
 import type { JobAddOptions, JobPriority } from '../../interfaces/job-options.interface.js';
+import { isJobPriority, PRIORITY_RULE } from '../../policy/priority.js';
 import type { CancelResult, JobListQuery } from '../../interfaces/job-flow.interface.js';
 import type { JobHandle, JobInfo, JobState } from '../../interfaces/job-info.interface.js';
 
@@ -28,9 +29,8 @@ const IsPriority = () =>
   ValidateBy({
     name: 'isPriority',
     validator: {
-      validate: (v: unknown) =>
-        PRIORITY_NAMES.includes(v as string) || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PRIORITY),
-      defaultMessage: () => `priority must be one of ${PRIORITY_NAMES.join(', ')} or an integer from 1 to ${MAX_PRIORITY}`,
+      validate: isJobPriority,
+      defaultMessage: () => `priority must be ${PRIORITY_RULE}`,
     },
   });
 
