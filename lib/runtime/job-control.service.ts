@@ -11,6 +11,14 @@ import { QueueRegistry } from './queue.registry.js';
 
 const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
 
+/** `clean`'s options with their defaults; a negative or fractional `grace` or `limit` is refused. */
+export function cleanOptions(options: CleanOptions): Required<CleanOptions> {
+  const { grace = 0, status = 'completed', limit = 0 } = options;
+  if (!(Number.isInteger(grace) && grace >= 0)) throw new InvalidJobOptionsError('grace', 'must be a non-negative integer (ms).');
+  if (!(Number.isInteger(limit) && limit >= 0)) throw new InvalidJobOptionsError('limit', 'must be a non-negative integer.');
+  return { grace, status, limit };
+}
+
 /** `JobService`'s controls: cancel and retry one job; pause, resume, drain and clean a queue. */
 @Injectable()
 export class JobControl {
@@ -63,9 +71,7 @@ export class JobControl {
 
   /** Removes finished jobs older than `grace` ms; returns their ids. */
   clean(queue: string, options: CleanOptions = {}): Promise<string[]> {
-    const { grace = 0, status = 'completed', limit = 0 } = options;
-    if (!(Number.isInteger(grace) && grace >= 0)) throw new InvalidJobOptionsError('grace', 'must be a non-negative integer (ms).');
-    if (!(Number.isInteger(limit) && limit >= 0)) throw new InvalidJobOptionsError('limit', 'must be a non-negative integer.');
+    const { grace, status, limit } = cleanOptions(options);
     return this.queues.get(queue).clean(grace, limit, status);
   }
 

@@ -8,6 +8,17 @@ import { JobEnqueuer } from './job.enqueuer.js';
 import { JobRequestBuilder } from './job-request.builder.js';
 import { QueueRegistry } from './queue.registry.js';
 
+/** A chain is a flow whose each step is the parent of the step before: the first step is the deepest child. */
+export async function chainAsFlow(steps: JobRequestItem[], flow: (root: JobFlowNode) => Promise<JobFlowHandle>): Promise<JobHandle[]> {
+  if (!steps.length) throw new InvalidJobOptionsError('steps', 'must list at least one job.');
+  const nested = steps.reduce<JobFlowNode | undefined>((child, step) => ({ ...step, children: child ? [child] : undefined }), undefined)!;
+  const handles: JobHandle[] = [];
+  for (let node: JobFlowHandle | undefined = await flow(nested); node; node = node.children[0]) {
+    handles.unshift({ id: node.id, name: node.name, queue: node.queue });
+  }
+  return handles;
+}
+
 /** `JobService.flow` and `chain`: trees of jobs on BullMQ's FlowProducer, each node validated like `add`. */
 @Injectable()
 export class JobFlows {
@@ -29,14 +40,8 @@ export class JobFlows {
   }
 
   /** Runs jobs one after another, each once the previous has completed; a failed step fails the rest. */
-  async chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
-    if (!steps.length) throw new InvalidJobOptionsError('steps', 'must list at least one job.');
-    const nested = steps.reduce<JobFlowNode | undefined>((child, step) => ({ ...step, children: child ? [child] : undefined }), undefined)!;
-    const handles: JobHandle[] = [];
-    for (let node: JobFlowHandle | undefined = await this.flow(nested); node; node = node.children[0]) {
-      handles.unshift({ id: node.id, name: node.name, queue: node.queue });
-    }
-    return handles;
+  chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
+    return chainAsFlow(steps, (root) => this.flow(root));
   }
 
   /** A child that fails for good fails its parent, rather than leaving it waiting for ever. */

@@ -12,6 +12,24 @@ import { QueueRegistry } from './queue.registry.js';
 const WATCH_POLL_MS = 5_000;
 /** Node's timers hold at most 2^31 - 1 ms. */
 
+/**
+ * The result of the job `events` are about (`watch`'s stream), once its final event comes: rejects with
+ * `JobFailedError` if it did not complete, and with `JobWaitTimeoutError` after `limit` ms.
+ */
+export async function untilFinished<T>(id: string, events: Observable<JobEvent>, limit: number | undefined): Promise<T> {
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_INT32)) {
+    throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_INT32}.`);
+  }
+  const final = events.pipe(
+    filter((event) => FINAL_EVENT_TYPES.has(event.type)),
+    limit === undefined ? (source) => source : timeout({ first: limit, with: () => throwError(() => new JobWaitTimeoutError(id, limit)) }),
+  );
+  const event = await firstValueFrom(final);
+  if (event.type === 'completed') return event.result as T;
+  const ended = event as JobFailedEvent;
+  throw new JobFailedError(id, ended.type, ended.error?.message ?? '');
+}
+
 /** One job followed wherever it runs: `JobService.watch` and `waitUntilFinished`. */
 @Injectable()
 export class JobWatcher {
@@ -78,20 +96,7 @@ export class JobWatcher {
       : jobEvents.ended(job, queueErrorOf(job.failedReason, job.stacktrace?.at(-1)), true, 'cluster');
   }
 
-  async waitUntilFinished<T = unknown>(id: string, options: { timeout?: number; queue?: string } = {}): Promise<T> {
-    const { timeout: limit, queue } = options;
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_INT32)) {
-      throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_INT32}.`);
-    }
-    const final = this.watch(id, queue).pipe(
-      filter((event) => FINAL_EVENT_TYPES.has(event.type)),
-      limit === undefined
-        ? (source) => source
-        : timeout({ first: limit, with: () => throwError(() => new JobWaitTimeoutError(id, limit)) }),
-    );
-    const event = await firstValueFrom(final);
-    if (event.type === 'completed') return event.result as T;
-    const ended = event as JobFailedEvent;
-    throw new JobFailedError(id, ended.type, ended.error?.message ?? '');
+  waitUntilFinished<T = unknown>(id: string, options: { timeout?: number; queue?: string } = {}): Promise<T> {
+    return untilFinished<T>(id, this.watch(id, options.queue), options.timeout);
   }
 }

@@ -20,6 +20,42 @@ const ownerOf = (id: string): [string, ScheduleInfo['origin']] => PREFIXES.find(
 const originOf = (id: string) => ownerOf(id)[1];
 const date = (ms: number | undefined) => (ms ? new Date(ms) : undefined);
 
+/** A schedule declared in code (`@Cron`/`@Every`) as `listSchedules` shows it; `next` as the local runner would arm it. */
+export function declaredScheduleInfo(c: DeclaredCron): ScheduleInfo {
+  return {
+    id: c.name,
+    name: c.name,
+    queue: c.queue,
+    origin: 'code',
+    distributed: c.distributed,
+    cron: c.expression,
+    every: c.every,
+    timeZone: c.options.timeZone,
+    // What the local runner arms next, as BullMQ's `next` is what a job scheduler runs next.
+    next: c.expression ? nextCronRun(c.expression, new Date(), c.options) : undefined,
+    data: c.options.data,
+    limit: c.options.limit,
+    startDate: c.options.startDate,
+    endDate: c.options.endDate,
+  };
+}
+
+/** Refuses a run-time schedule's id, cron or every, and timing, naming the option; returns its id. */
+export function checkSchedule(jobName: string, options: ScheduleOptions): string {
+  const id = options.id ?? jobName;
+  if (typeof id !== 'string' || !id || id.length > 255)
+    throw new InvalidJobOptionsError('id', `must be a string of 1 to 255 characters; got ${JSON.stringify(id)}.`);
+  if ((options.cron === undefined) === (options.every === undefined))
+    throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
+  if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
+    throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
+  }
+  checkCron(options.cron, options.timeZone);
+  const timing = scheduleTimingProblem(options);
+  if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
+  return id;
+}
+
 /**
  * Distributed schedules are BullMQ job schedulers: the backend makes one job per tick, whichever instance runs it.
  * The scheduler id's prefix records who owns it, so reconciliation never touches a schedule made at run time.
@@ -47,17 +83,7 @@ export class JobSchedules {
 
   /** Creates or replaces the run-time schedule `options.id` (default: the job name) of a registered job. */
   async schedule(jobName: string, options: ScheduleOptions): Promise<ScheduleInfo> {
-    const id = options.id ?? jobName;
-    if (typeof id !== 'string' || !id || id.length > 255)
-      throw new InvalidJobOptionsError('id', `must be a string of 1 to 255 characters; got ${JSON.stringify(id)}.`);
-    if ((options.cron === undefined) === (options.every === undefined))
-      throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
-    if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
-      throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
-    }
-    checkCron(options.cron, options.timeZone);
-    const timing = scheduleTimingProblem(options);
-    if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
+    const id = checkSchedule(jobName, options);
     await this.upsert(RUNTIME_SCHEDULE_PREFIX + toQueueId(id), jobName, options);
     return (await this.list()).find((s) => s.origin === 'runtime' && s.id === id)!;
   }
@@ -148,22 +174,7 @@ export class JobSchedules {
   }
 
   private localInfo(c: DeclaredCron): ScheduleInfo {
-    return {
-      id: c.name,
-      name: c.name,
-      queue: c.queue,
-      origin: 'code',
-      distributed: false,
-      cron: c.expression,
-      every: c.every,
-      timeZone: c.options.timeZone,
-      // What the local runner arms next, as BullMQ's `next` is what a job scheduler runs next.
-      next: c.expression ? nextCronRun(c.expression, new Date(), c.options) : undefined,
-      data: c.options.data,
-      limit: c.options.limit,
-      startDate: c.options.startDate,
-      endDate: c.options.endDate,
-    };
+    return declaredScheduleInfo(c);
   }
 }
 

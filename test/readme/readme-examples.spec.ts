@@ -72,6 +72,29 @@ describe('README examples', () => {
       expect(seen.counts).toMatchObject({ completed: 1, failed: 0, prioritized: 0, active: 0 });
     }, 40_000);
   });
+
+  describe('the unit tests of "Testing your application", run by Jest as written', () => {
+    let app: ReadmeApp | undefined;
+    afterAll(() => app?.remove());
+
+    it("pass with no queue backend, on the quick start's files", async () => {
+      const quickStart = blocks.filter((block) => block.section === QUICK_START && block.file && block.file !== 'main.ts');
+      const specs = blocks.filter((block) => block.file?.endsWith('.spec.ts'));
+      expect(specs.map((block) => block.file)).toEqual(['signup.service.spec.ts', 'send-email.job.spec.ts']);
+      app = writeReadmeApp(root, [...quickStart, ...specs]);
+      // The blocks run as the JavaScript they compile to, in ESM mode, with nothing listening on any port.
+      const config = JSON.stringify({ rootDir: app.dir, testMatch: ['**/*.spec.js'], transform: {}, testEnvironment: 'node' });
+      const { stdout, stderr } = await run(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--config', config, '--ci'], {
+        cwd: app.dir,
+        env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules', REDIS_URL: 'redis://127.0.0.1:1' },
+        timeout: 60_000,
+      }).catch((err: { stdout: string; stderr: string }) => err);
+      expect({ stdout, stderr: stderr.split('\n').filter((line) => /✕|●|Tests:/.test(line)) }).toEqual({
+        stdout: expect.any(String),
+        stderr: [expect.stringMatching(/^Tests:\s+2 passed, 2 total/)],
+      });
+    }, 70_000);
+  });
 });
 
 function sources(dir: string): string[] {
