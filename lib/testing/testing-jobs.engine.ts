@@ -159,7 +159,7 @@ export class TestingJobs {
     job.controller = controller;
     job.state = 'active';
     job.processedOn = Date.now();
-    const timeout = (job.opts as StoredJobOptions).timeout ?? registered?.baseOptions.timeout;
+    const timeout = (job.opts).timeout ?? registered?.baseOptions.timeout;
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
     this.publish(jobEvents.active(job));
     try {

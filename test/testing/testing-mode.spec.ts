@@ -271,7 +271,7 @@ describe('JobsTestingModule, inline mode', () => {
 describe('createJobContext', () => {
   it('runs a handler alone, with no module, and keeps what it logged', async () => {
     const job = new WelcomeJob();
-    const ctx = createJobContext({ to: 'ada@example.com', name: 'Ada' } as WelcomeMail, { attempt: 2, maxAttempts: 3 });
+    const ctx = createJobContext({ to: 'ada@example.com', name: 'Ada' }, { attempt: 2, maxAttempts: 3 });
     await expect(job.handle(ctx.data, ctx)).resolves.toBe('sent to ada@example.com (plain)');
     expect(ctx.logs).toEqual(['to ada@example.com']);
     expect([ctx.attempt, ctx.maxAttempts]).toEqual([2, 3]);
