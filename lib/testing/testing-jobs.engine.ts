@@ -3,7 +3,6 @@ import { plainToInstance } from 'class-transformer';
 import { JobCancelledError, JobNotFoundError, JobTimeoutError, UnknownQueueError } from '../jobs.errors.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { toQueueId } from '../policy/job-ids.js';
-import type { StoredJobOptions } from '../policy/job-options.policy.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
 import { jobEvents } from '../runtime/job-events.js';
 import type { JobRequest } from '../runtime/job-request.builder.js';
@@ -159,7 +158,7 @@ export class TestingJobs {
     job.controller = controller;
     job.state = 'active';
     job.processedOn = Date.now();
-    const timeout = (job.opts).timeout ?? registered?.baseOptions.timeout;
+    const timeout = job.opts.timeout ?? registered?.baseOptions.timeout;
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
     this.publish(jobEvents.active(job));
     try {
