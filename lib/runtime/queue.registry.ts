@@ -10,6 +10,8 @@ import { BullMqFactory } from './bullmq.factory.js';
 @Injectable()
 export class QueueRegistry {
   private readonly queues = new Map<string, Queue>();
+  /** Queues a host asked for by name (`JobsModule.registerQueue`) before any processor of theirs was found. */
+  private readonly declared = new Set<string>();
   private flows?: FlowProducer;
 
   constructor(
@@ -20,7 +22,12 @@ export class QueueRegistry {
 
   /** Queues named in options, by a processor, and `default`. */
   names(): string[] {
-    const names = new Set([DEFAULT_QUEUE, ...Object.keys(this.options.queues), ...this.registry.all().map((j) => j.queue)]);
+    const names = new Set([
+      DEFAULT_QUEUE,
+      ...Object.keys(this.options.queues),
+      ...this.declared,
+      ...this.registry.all().map((j) => j.queue),
+    ]);
     return [...names].sort();
   }
 
@@ -32,6 +39,12 @@ export class QueueRegistry {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** Makes `name` one of the module's queues, whether or not a processor of this application works it, and returns it. */
+  declare(name: string): Queue {
+    this.declared.add(name);
+    return this.get(name);
   }
 
   /** Resolves once the backend answers for every queue; on PostgreSQL, fails if its tables are missing or too old. */

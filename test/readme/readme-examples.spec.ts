@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { deletePrefix, queueConnection, uniquePrefix } from '../support/services.js';
+import { REDIS_URL, deletePrefix, deleteRedisPrefix, queueConnection, uniquePrefix } from '../support/services.js';
 import { writeReadmeApp, type ReadmeApp } from './readme-app.js';
 import { readmeBlocksOf } from './readme-blocks.js';
 import { compileBlocks, type CompiledBlock } from './readme-compiler.js';
@@ -12,6 +12,7 @@ const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 const blocks = readmeBlocksOf(join(root, 'README.md'));
 const QUICK_START = 'Install and quick start in your app';
+const MIGRATION = 'Coming from `@nestjs/bullmq` and `@nestjs/schedule`';
 
 describe('README examples', () => {
   it('are checked against a dist/ built from the current lib/', () => {
@@ -70,6 +71,39 @@ describe('README examples', () => {
       expect(seen.state).toBe('completed');
       expect(seen.stored).toEqual(seen.result);
       expect(seen.counts).toMatchObject({ completed: 1, failed: 0, prioritized: 0, active: 0 });
+    }, 40_000);
+  });
+
+  describe('the half-moved @nestjs/bullmq application, run as written', () => {
+    const prefix = uniquePrefix('migration');
+    let app: ReadmeApp | undefined;
+    afterAll(async () => {
+      app?.remove();
+      await deleteRedisPrefix(prefix);
+    });
+
+    it("completes the moved job, the cron run and the PDF worker's job on one Redis", async () => {
+      const files = blocks.filter((block) => block.section === MIGRATION && block.file);
+      expect(files.map((block) => block.file)).toEqual([
+        'invoices.module.ts',
+        'pdf.worker.ts',
+        'send-invoice.job.ts',
+        'invoice-reminders.ts',
+        'invoice-stats.ts',
+      ]);
+      app = writeReadmeApp(root, files, [join(root, 'test/readme/fixtures/migration.mjs')]);
+      // @nestjs/bullmq is Redis only, so this runs on Redis whatever JOBS_BACKEND says.
+      const { stdout } = await run(process.execPath, ['migration.mjs'], {
+        cwd: app.dir,
+        env: { ...process.env, NODE_OPTIONS: '', REDIS_HOST: new URL(REDIS_URL).hostname, QUEUE_PREFIX: prefix },
+        timeout: 30_000,
+      });
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
+        sent: 'invoice 7 sent',
+        rendered: 'invoice-7.pdf',
+        waiting: 0,
+        schedules: ['invoices.reminders'],
+      });
     }, 40_000);
   });
 
