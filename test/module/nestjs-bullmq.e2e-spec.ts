@@ -102,7 +102,7 @@ describe('beside @nestjs/bullmq, on one Redis', () => {
   it("runs a job added through the raw queue in our processor, with none of JobService's checks or defaults", async () => {
     const { emails } = app.get(Dashboard, { strict: false });
     const raw = await emails.add('mail.send', { to: 'not-an-email' });
-    const ended = await events.waitFor('completed', raw.id!);
+    const ended = await events.waitFor('completed', raw.id);
     expect(ended.result).toBe('sent to not-an-email');
     const stored = await emails.getJob(raw.id!);
     // Not the module's defaults (3 attempts, priority "normal" = 100): BullMQ's one attempt and no priority.
