@@ -10,6 +10,7 @@ export type { JobsTestingMode } from './testing/testing.constants.js';
 export { createJobContext, type TestJobContext, type TestJobContextOptions } from './testing/job-context.factory.js';
 export { JobEventBus, type JobEventSubscription } from './runtime/job-event.bus.js';
 export { BullMqFactory } from './runtime/bullmq.factory.js';
+export { JOB_SPAN_ATTRIBUTES } from './runtime/job-tracing.js';
 export { JobProcessor } from './decorators/job-processor.decorator.js';
 export { OnJobEvent } from './decorators/on-job-event.decorator.js';
 export { Cron, Every } from './decorators/cron.decorator.js';
@@ -83,6 +84,7 @@ export type {
   DefaultJobOptions,
   StalledJobOptions,
 } from './interfaces/jobs-module-options.interface.js';
+export type { JobsExtraSettings } from './interfaces/extra-settings.interface.js';
 export { DEFAULT_STALLED_OPTIONS } from './jobs.options.js';
 export { HISTORY_DEFAULTS } from './history/history.options.js';
 export { REDACTED } from './history/redaction.js';
@@ -96,13 +98,26 @@ export {
   type ExecutionStatsQuery,
   type JobDefinitionInput,
 } from './interfaces/job-history.interface.js';
-export type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions, BoardMiddleware } from './interfaces/jobs-admin.interface.js';
+export type {
+  JobsAdminOptions,
+  JobsBoardOptions,
+  JobsMetricsOptions,
+  BoardMiddleware,
+  BoardQueueOptions,
+  BoardHostQueue,
+} from './interfaces/jobs-admin.interface.js';
+export { JobsBoard } from './board/jobs-board.js';
 export { ADMIN_TAG } from './admin/admin.constants.js';
 export type { JobsGatewayOptions } from './gateway/jobs-gateway-options.interface.js';
 export type { JobsGatewayRequest, JobsGatewayMessage, JobsGatewayFilter, JobsGatewayError } from './gateway/gateway-protocol.js';
 export { JobsExceptionFilter } from './admin/jobs-exception.filter.js';
 export { JobsMetrics } from './observability/jobs.metrics.js';
-export { JobsHealthIndicator, type JobsHealthResult } from './observability/jobs-health.indicator.js';
+export {
+  JobsHealthIndicator,
+  type JobsHealthResult,
+  type JobsHealthDetails,
+  type JobsHealthOptions,
+} from './observability/jobs-health.indicator.js';
 export { BUILTIN_JOBS, BUILTIN_QUEUES } from './builtins/builtins.constants.js';
 export {
   DestinationRefusedError,

@@ -51,7 +51,7 @@ async function requirePeers(option: string, packages: string[]): Promise<void> {
 }
 
 /** Loads the code of each extra that is on (TypeORM, Swagger, Bull Board, `ws` come with it) and lists its parts. */
-async function loadParts(extras: JobsModuleExtras): Promise<Parts[]> {
+async function loadParts(extras: JobsModuleExtras, jobs: DynamicModule): Promise<Parts[]> {
   const parts: Parts[] = [];
   const withHistory = historyEnabled(extras.history);
   const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
@@ -71,7 +71,7 @@ async function loadParts(extras: JobsModuleExtras): Promise<Parts[]> {
     const { gatewayParts } = await import('./gateway/gateway.parts.js');
     parts.push(gatewayParts(extras.gateway, redact, switchedOn(extras.admin) ? extras.admin.guards : undefined));
   }
-  if (switchedOn(extras.board)) parts.push((await import('./board/board.parts.js')).boardParts(extras.board));
+  if (switchedOn(extras.board)) parts.push((await import('./board/board.parts.js')).boardParts(extras.board, jobs));
   if (switchedOn(extras.metrics)) parts.push(await (await import('./observability/metrics.parts.js')).metricsParts(extras.metrics));
   if (builtinsEnabled(extras.builtins)) {
     parts.push((await import('./builtins/builtins.parts.js')).builtinsParts(extras.builtins));
@@ -84,7 +84,7 @@ async function loadParts(extras: JobsModuleExtras): Promise<Parts[]> {
  * very module object that imports it, so Nest sees one `JobsModule`) to reach the services it builds on, global or not.
  */
 export async function jobsExtrasModule(jobs: DynamicModule, extras: JobsModuleExtras): Promise<DynamicModule> {
-  const parts = await loadParts(extras);
+  const parts = await loadParts(extras, jobs);
   return parts.reduce<DynamicModule>(
     (module, part) => ({
       ...module,

@@ -1,6 +1,8 @@
+import type { Telemetry } from 'bullmq';
 import { DEFAULT_PREFIX, MAX_INT32 } from './jobs.constants.js';
 import { badOption, integerOption, isPositiveInt } from './option-checks.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
+import type { JobsExtraSettings } from './interfaces/extra-settings.interface.js';
 import type { JobsConnection, JobsModuleOptions, QueueOptions, StalledJobOptions } from './interfaces/jobs-module-options.interface.js';
 import { checkConnection } from './backends/queue-backend.js';
 import { normalizeBackoff } from './policy/backoff.js';
@@ -18,6 +20,10 @@ export interface ResolvedJobsOptions {
   shutdownTimeout: number;
   maxPayloadBytes: number;
   eventStreamLength: number;
+  /** BullMQ's telemetry, passed to every queue, worker and flow producer; `undefined`: nothing is traced. */
+  telemetry: Telemetry | undefined;
+  /** What the async factory gave the extras; `{}` when nothing. */
+  extraSettings: JobsExtraSettings;
 }
 
 /** A queue's options with the module-wide `stalled` settings merged under its own. */
@@ -73,6 +79,27 @@ function resolveStalled(
   return { lockDuration, interval, maxCount };
 }
 
+const hasMethods = (o: unknown, names: string[]) =>
+  !!o && typeof o === 'object' && names.every((n) => typeof (o as Record<string, unknown>)[n] === 'function');
+
+/** Shown by its keys: a tracer provider or SDK passed by mistake may not survive JSON.stringify. */
+const showTelemetry = (v: unknown) =>
+  v && typeof v === 'object'
+    ? `an object with keys [${Object.keys(v).join(', ')}]`
+    : typeof v === 'function'
+      ? 'a function'
+      : JSON.stringify(v);
+
+/** BullMQ calls `tracer.startSpan` and the context manager's methods on every traced operation. */
+function checkTelemetry(telemetry: unknown): Telemetry | undefined {
+  if (telemetry === undefined) return undefined;
+  const { tracer, contextManager } = (telemetry ?? {}) as Partial<Telemetry>;
+  if (!(hasMethods(tracer, ['startSpan']) && hasMethods(contextManager, ['with', 'active', 'getMetadata', 'fromMetadata']))) {
+    fail('telemetry', "BullMQ's Telemetry ({ tracer, contextManager }), e.g. new BullMQOtel() from bullmq-otel", telemetry, showTelemetry);
+  }
+  return telemetry as Telemetry;
+}
+
 /** Validates what the host passed and merges the defaults, so a wrong option stops start-up naming itself. */
 export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOptions {
   if (!options || typeof options !== 'object') fail('', 'an object', options);
@@ -124,6 +151,11 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   if (!isPositiveInt(maxPayloadBytes)) fail('maxPayloadBytes', 'a positive integer', maxPayloadBytes);
   const eventStreamLength = integerOption(options.eventStreamLength ?? DEFAULT_EVENT_STREAM_LENGTH);
   if (!isPositiveInt(eventStreamLength)) fail('eventStreamLength', 'a positive integer', eventStreamLength);
+  const telemetry = checkTelemetry(options.telemetry);
+  const extraSettings = options.extraSettings ?? {};
+  if (typeof extraSettings !== 'object' || extraSettings === null || Array.isArray(extraSettings)) {
+    fail('extraSettings', '{ board?, builtins? }', extraSettings);
+  }
 
   return {
     connection,
@@ -135,5 +167,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     shutdownTimeout,
     maxPayloadBytes,
     eventStreamLength,
+    telemetry,
+    extraSettings,
   };
 }

@@ -1,3 +1,5 @@
+import type { JobsExtraSettings } from './extra-settings.interface.js';
+import type { Telemetry } from 'bullmq';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import type { JobAddOptions, JobBackoff, KeepJobs } from './job-options.interface.js';
 
@@ -70,6 +72,8 @@ export interface DefaultJobOptions {
 
 export interface JobsModuleOptions {
   connection: JobsConnection;
+  /** Settings of the extras given by `forRootAsync`'s factory (secrets from `ConfigService`); see `JobsExtraSettings`. */
+  extraSettings?: JobsExtraSettings;
   /**
    * Namespaces every key; two applications on one Redis use two prefixes. Use a `{hash tag}` on Redis Cluster.
    * PostgreSQL has no key prefix: there, two applications use two `schema`s.
@@ -90,6 +94,12 @@ export interface JobsModuleOptions {
   eventStreamLength?: number;
   /** How soon a dead instance's jobs run elsewhere, for every queue; a queue's own `stalled` wins field by field. */
   stalled?: StalledJobOptions;
+  /**
+   * Traces jobs with BullMQ's telemetry, e.g. `new BullMQOtel({ tracerName: 'my-app' })` from `bullmq-otel`: a job's
+   * handler runs inside BullMQ's `process` span, a child of the `add` span, itself a child of the span active at `add`.
+   * Off (nothing traced) when unset.
+   */
+  telemetry?: Telemetry;
 }
 
 export type { JobAddOptions };

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModu
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import type { QueueCounts } from '../interfaces/job-info.interface.js';
-import type { JobsMetricsOptions } from '../interfaces/jobs-admin.interface.js';
 import { JobService } from '../job.service.js';
 import { REPAIR_STATS } from '../history/history.constants.js';
 import type { RepairStats } from '../history/history.repairer.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
+import type { ResolvedMetricsOptions } from './metrics-options.js';
 import { METRICS_OPTIONS } from './metrics.constants.js';
 
 const LABELS = ['queue', 'name'] as const;
@@ -33,7 +33,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly names: string[] = [];
 
   constructor(
-    @Inject(METRICS_OPTIONS) options: JobsMetricsOptions,
+    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
     private readonly bus: JobEventBus,
     private readonly jobs: JobService,
     @Optional() @Inject(REPAIR_STATS) repairStats?: RepairStats,
@@ -114,7 +114,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.bus.subscribe({ event: '*' }, (event) => this.record(event));
   }
 
-  /** A registry of the host's outlives the module: take the metrics back, so a new app can add them again. */
+  /** A registry of the host's (or prom-client's global one) outlives the module: take the metrics back, so a new app can add them again. */
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.ownsRegistry) this.registry.clear();

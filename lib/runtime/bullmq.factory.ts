@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { FlowProducer, Processor, Queue, QueueEvents, QueueEventsProducer, Worker, WorkerOptions } from 'bullmq';
+import type { FlowProducer, Processor, Queue, QueueEvents, QueueEventsProducer, Telemetry, Worker, WorkerOptions } from 'bullmq';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import { createQueueBackend, type QueueBackend, type StreamEntry, type StreamGap } from '../backends/queue-backend.js';
@@ -18,10 +18,13 @@ export class BullMqFactory {
   private readonly logger = new Logger('JobsModule');
   private readonly backend: QueueBackend;
   private readonly streams: { events: { maxLen: number } };
+  /** Given to the objects that trace (queues, workers, flow producers); BullMQ's event readers and producers take none. */
+  private readonly traced: { telemetry?: Telemetry };
 
   constructor(@Inject(JOBS_OPTIONS) options: ResolvedJobsOptions) {
     this.backend = createQueueBackend(options.connection, options.prefix);
     this.streams = { events: { maxLen: options.eventStreamLength } };
+    this.traced = options.telemetry ? { telemetry: options.telemetry } : {};
   }
 
   get location(): string {
@@ -34,12 +37,17 @@ export class BullMqFactory {
 
   // The classes are typed for the backend they are bound to; the module uses them through BullMQ's default types.
   queue(name: string): Queue {
-    const queue = new this.backend.classes.Queue(name, { ...this.backend.base, streams: this.streams }) as unknown as Queue;
+    const queue = new this.backend.classes.Queue(name, { ...this.backend.base, ...this.traced, streams: this.streams }) as unknown as Queue;
     return this.logErrors(queue, `Queue "${name}"`);
   }
 
   worker(name: string, processor: Processor, settings: WorkerSettings): Worker {
-    return new this.backend.classes.Worker(name, processor, { ...this.backend.base, ...settings, autorun: false }) as unknown as Worker;
+    return new this.backend.classes.Worker(name, processor, {
+      ...this.backend.base,
+      ...this.traced,
+      ...settings,
+      autorun: false,
+    }) as unknown as Worker;
   }
 
   /** Reads a queue's event stream from `lastEventId` (exclusive), or from now on. */
@@ -53,7 +61,8 @@ export class BullMqFactory {
   }
 
   flowProducer(): FlowProducer {
-    return this.logErrors(new this.backend.classes.FlowProducer(this.backend.base) as unknown as FlowProducer, 'Flow producer');
+    const flows = new this.backend.classes.FlowProducer({ ...this.backend.base, ...this.traced }) as unknown as FlowProducer;
+    return this.logErrors(flows, 'Flow producer');
   }
 
   /** An 'error' without a listener would crash the process; a lost connection is logged and BullMQ reconnects. */

@@ -11,6 +11,7 @@ import { BullMqFactory } from './bullmq.factory.js';
 import { JobEventBus } from './job-event.bus.js';
 import { jobEvents } from './job-events.js';
 import { JobRunner } from './job.runner.js';
+import { tracedProcessor } from './job-tracing.js';
 import { QueueRegistry } from './queue.registry.js';
 import { within } from './within.js';
 
@@ -49,8 +50,9 @@ export class WorkerHost {
 
   async start(): Promise<void> {
     const identity = `${hostname()}:${process.pid}`;
+    const processor = await tracedProcessor(this.runner.processor(), this.options.telemetry);
     for (const queue of this.queuesToWork()) {
-      const worker = this.factory.worker(queue, this.runner.processor(), {
+      const worker = this.factory.worker(queue, processor, {
         concurrency: this.concurrencyOf(queue),
         limiter: this.options.queues[queue]?.limiter,
         name: identity,

@@ -12,6 +12,8 @@ import { TestingJobContext } from './testing-job.context.js';
 import { TestingJob } from './testing-job.js';
 import { JOBS_TESTING_MODE, type JobsTestingMode } from './testing.constants.js';
 
+const MAX_DRAIN = 10_000;
+
 /**
  * The testing mode's queue: jobs in memory, run in this process by the same handlers, with the same context, retries
  * and events as workers give them. `inline` runs each job as it is added; `fake` keeps it until `drain()`. Retries and
@@ -60,6 +62,8 @@ export class TestingJobs {
   async drain(): Promise<number> {
     let ran = 0;
     for (let next = this.next(); next; next = this.next()) {
+      // Jobs that keep adding jobs would otherwise hold the test until its timeout, with no word of why.
+      if (ran === MAX_DRAIN) throw new Error(`drain() ran ${MAX_DRAIN} jobs and more keep coming; the last was "${next.name}".`);
       await this.run(next);
       ran++;
     }

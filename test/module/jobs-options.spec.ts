@@ -24,7 +24,15 @@ describe('resolveJobsOptions', () => {
       shutdownTimeout: 10000,
       maxPayloadBytes: 524288,
       eventStreamLength: 10000,
+      telemetry: undefined,
+      extraSettings: {},
     });
+  });
+
+  it('refuses extraSettings that are not an object', () => {
+    expect(() => resolveJobsOptions({ connection, extraSettings: 'secret' as never })).toThrow(
+      'JobsModule option "extraSettings" must be { board?, builtins? }; got "secret".',
+    );
   });
 
   it('keeps what the host sets', () => {

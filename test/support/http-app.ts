@@ -1,4 +1,10 @@
-import { type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type INestApplication,
+  type LoggerService,
+  type ModuleMetadata,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
@@ -28,6 +34,8 @@ export interface HttpAppSetup {
   logger?: LoggerService;
   /** Replaces `JobsModule.forRoot(...)`, e.g. with `forRootAsync`. */
   jobsModule?: (prefix: string) => DynamicModule;
+  /** The host's HTTP platform. Default Express. */
+  platform?: 'express' | 'fastify';
 }
 
 /** A real Nest HTTP application (Express) on a free loopback port, with the module on real Redis under its own prefix. */
@@ -46,9 +54,11 @@ export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestA
   })
     .setLogger(setup.logger ?? testLogger())
     .compile();
-  const app = moduleRef.createNestApplication(
-    setup.logger ? { logger: setup.logger } : process.env.JOBS_TEST_LOGS ? {} : { logger: false },
-  );
+  const appOptions: NestApplicationOptions = setup.logger ? { logger: setup.logger } : process.env.JOBS_TEST_LOGS ? {} : { logger: false };
+  const app =
+    setup.platform === 'fastify'
+      ? moduleRef.createNestApplication(new (await import('@nestjs/platform-fastify')).FastifyAdapter(), appOptions)
+      : moduleRef.createNestApplication(appOptions);
   if (setup.globalPrefix) app.setGlobalPrefix(setup.globalPrefix);
   await setup.configure?.(app);
   await app.listen(0, '127.0.0.1');

@@ -82,6 +82,16 @@ class SlowJob implements JobHandler<unknown, void> {
   }
 }
 
+/** Adds itself again, for ever. */
+@Injectable()
+@JobProcessor('echo')
+class Echo implements JobHandler<unknown, void> {
+  jobs?: JobService;
+  async handle() {
+    await this.jobs!.add('echo', {});
+  }
+}
+
 @Injectable()
 class Maintenance {
   runs = 0;
@@ -101,7 +111,7 @@ class Audit {
   }
 }
 
-const PROVIDERS = [Signup, WelcomeJob, PartJob, TotalJob, FailingJob, SlowJob, Maintenance, Audit];
+const PROVIDERS = [Signup, WelcomeJob, PartJob, TotalJob, FailingJob, SlowJob, Echo, Maintenance, Audit];
 let app: INestApplicationContext | undefined;
 
 async function start(options: JobsTestingOptions = {}) {
@@ -195,6 +205,13 @@ describe('JobsTestingModule, fake mode (the default)', () => {
     expect(testing.enqueued('report.part')).toEqual([expect.objectContaining({ state: 'completed', result: 40 })]);
     await expect(jobs.schedule('report.part', { every: 1000, cron: '* * * * *' })).rejects.toThrow('"every" must be given, and not both');
     await expect(testing.trigger('nope')).rejects.toThrow('No schedule with id "nope"');
+  });
+
+  it('stops a drain that never ends, naming the job that keeps coming', async () => {
+    const { jobs, testing, get } = await start();
+    get(Echo).jobs = jobs;
+    await jobs.add('echo', {});
+    await expect(testing.drain()).rejects.toThrow('drain() ran 10000 jobs and more keep coming; the last was "echo".');
   });
 
   it('resolves waitUntilFinished once drain() has run the job', async () => {

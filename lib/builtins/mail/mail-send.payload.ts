@@ -14,7 +14,7 @@ import {
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ExactSchema, ListOfSchema } from '../payload-schema.js';
 import { IsMailAddresses, isMailAddress } from '../payload-validators.js';
-import type { MailTemplate, ResolvedMailOptions } from './mail.options.js';
+import type { MailShape, MailTemplate } from './mail.options.js';
 import { placeholders, valueAt } from './mail-template.js';
 
 const ADDRESSES_SCHEMA = { oneOf: [{ type: 'string' as const }, { type: 'array' as const, items: { type: 'string' as const } }] };
@@ -97,7 +97,7 @@ function missingVariables(templates: Map<string, MailTemplate>, payload: MailSen
  * The payload as this module's options shape it: `template` must name a configured template and `variables` fill all
  * of its placeholders, `from` is required when options set no default, and attachments fit the cap; all at enqueue.
  */
-export function mailPayloadSchema(options: ResolvedMailOptions): typeof MailSendPayload {
+export function mailPayloadSchema(options: MailShape): typeof MailSendPayload {
   const names = [...options.templates.keys()];
   class ConfiguredMailSendPayload extends MailSendPayload {}
   const prototype = ConfiguredMailSendPayload.prototype;

@@ -1,27 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionOptions } from 'node:tls';
 import { isPositiveInt } from '../../option-checks.js';
 import type { BuiltinJobOptions } from '../builtin-job.options.js';
 import { badOption, checkPositiveInt } from '../builtin-option.checks.js';
 import { isMailAddress } from '../payload-validators.js';
+import type { MailSmtpOptions, MailTransporter } from '../../interfaces/builtin-connections.interface.js';
+import type { JobsExtraSettings } from '../../interfaces/extra-settings.interface.js';
 
-/** An SMTP server to send through. */
-export interface MailSmtpOptions {
-  host: string;
-  /** Default 587, or 465 when `secure`. */
-  port?: number;
-  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
-  secure?: boolean;
-  auth?: { user: string; pass: string };
-  /** Node TLS options, e.g. `ca`, `servername`, `rejectUnauthorized`. */
-  tls?: ConnectionOptions;
-}
+type MailSettings = NonNullable<NonNullable<JobsExtraSettings['builtins']>['mail']>;
 
-/** What `mail.send` needs of a transport: a nodemailer `Transporter` fits. */
-export interface MailTransporter {
-  sendMail(message: object): Promise<unknown>;
-}
+export type { MailSmtpOptions, MailTransporter } from '../../interfaces/builtin-connections.interface.js';
 
 /** A message with `{{path.to.value}}` placeholders, filled from the payload's `variables` (HTML-escaped in `html`). */
 export interface MailTemplate {
@@ -59,7 +47,7 @@ export const MAIL_DEFAULTS = { maxAttachmentBytes: 256 * 1024, concurrency: 2 };
 
 const TEMPLATE_NAME = /^[\w.-]+$/;
 
-function resolveTransport(smtp: MailSmtpOptions | undefined, transport: MailBuiltinOptions['transport']): ResolvedMailTransport {
+function resolveTransport(smtp: Partial<MailSmtpOptions> | undefined, transport: MailBuiltinOptions['transport']): ResolvedMailTransport {
   if ((smtp === undefined) === (transport === undefined))
     badOption('mail', 'given exactly one of smtp and transport', smtp ? 'both' : 'neither');
   if (transport !== undefined) {
@@ -104,18 +92,30 @@ function checkTemplates(templates: Record<string, MailTemplate>): Map<string, Ma
   return new Map(Object.entries(templates));
 }
 
-export function resolveMailOptions(given: MailBuiltinOptions): ResolvedMailOptions {
+/** What the static options decide (the payload's schema reads `from` and the templates), checked at definition. */
+export type MailShape = Omit<ResolvedMailOptions, 'transport'>;
+
+export function resolveMailShape(given: MailBuiltinOptions): MailShape {
   if (typeof given !== 'object' || given === null) badOption('mail', '{ smtp | transport, from?, templates? }', given);
-  const { smtp, transport, from, templates, templatesDir, maxAttachmentBytes, ...job } = given;
+  const { smtp: _smtp, transport: _transport, from, templates, templatesDir, maxAttachmentBytes, ...job } = given;
   if (from !== undefined && !isMailAddress(from)) badOption('mail.from', 'an e-mail address', from);
   if (templatesDir !== undefined && (typeof templatesDir !== 'string' || !templatesDir))
     badOption('mail.templatesDir', 'a folder path', templatesDir);
   return {
     job: { concurrency: MAIL_DEFAULTS.concurrency, ...job },
-    transport: resolveTransport(smtp, transport),
     from,
     // Inline templates win over files of the same name.
     templates: checkTemplates({ ...(templatesDir ? readTemplatesDir(templatesDir) : {}), ...templates }),
     maxAttachmentBytes: checkPositiveInt('mail.maxAttachmentBytes', maxAttachmentBytes, MAIL_DEFAULTS.maxAttachmentBytes),
   };
+}
+
+/** The shape with its transport: the static `smtp` or `transport`, with what the async factory gave merged over them. */
+export function resolveMailOptions(
+  given: MailBuiltinOptions,
+  settings: MailSettings = {},
+  shape = resolveMailShape(given),
+): ResolvedMailOptions {
+  const smtp = settings.smtp ? { ...given.smtp, ...settings.smtp } : given.smtp;
+  return { ...shape, transport: resolveTransport(smtp, settings.transport ?? given.transport) };
 }

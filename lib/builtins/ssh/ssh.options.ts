@@ -2,27 +2,12 @@ import { isPositiveInt } from '../../option-checks.js';
 import type { BuiltinJobOptions } from '../builtin-job.options.js';
 import { badOption, checkPositiveInt } from '../builtin-option.checks.js';
 import { normalizeFingerprint } from './host-key.js';
+import type { SshHostOptions } from '../../interfaces/builtin-connections.interface.js';
+import type { JobsExtraSettings } from '../../interfaces/extra-settings.interface.js';
 
-/** One host jobs may run commands on, known to payloads only by its alias. */
-export interface SshHostOptions {
-  host: string;
-  /** Default 22. */
-  port?: number;
-  username: string;
-  password?: string;
-  /** An OpenSSH, PEM or PPK private key. */
-  privateKey?: string | Buffer;
-  passphrase?: string;
-  /**
-   * The host key's SHA256 fingerprint as OpenSSH prints it (`SHA256:…`; `ssh-keyscan HOST | ssh-keygen -lf -`), or a
-   * list of them (one per key type or during a rotation). Required unless `insecureAcceptAnyHostKey`.
-   */
-  hostKeyFingerprint?: string | string[];
-  /** Connect without verifying the host key, open to impersonation. Only for throwaway test hosts. */
-  insecureAcceptAnyHostKey?: boolean;
-  /** Milliseconds for the connection and SSH handshake. Default 20 s. */
-  readyTimeout?: number;
-}
+export type { SshHostOptions } from '../../interfaces/builtin-connections.interface.js';
+
+type SshSettings = NonNullable<NonNullable<JobsExtraSettings['builtins']>['ssh']>;
 
 export interface SshBuiltinOptions extends BuiltinJobOptions {
   /** Hosts by alias: a payload names an alias, never an address or a secret. */
@@ -93,14 +78,26 @@ function resolveHost(alias: string, given: SshHostOptions): ResolvedSshHost {
   };
 }
 
-export function resolveSshOptions(given: SshBuiltinOptions): ResolvedSshOptions {
+/** The aliases of the hosts, which the payload's schema lists, and the job options: what the static options decide. */
+export function resolveSshShape(given: SshBuiltinOptions): { aliases: string[]; job: BuiltinJobOptions } {
   if (typeof given !== 'object' || given === null) badOption('ssh', '{ hosts: { alias: { … } } }', given);
-  const { hosts, maxOutputBytes, ...job } = given;
+  const { hosts, maxOutputBytes: _maxOutputBytes, ...job } = given;
   if (typeof hosts !== 'object' || hosts === null || !Object.keys(hosts).length)
     badOption('ssh.hosts', 'at least one host by alias', hosts);
+  return { aliases: Object.keys(hosts), job: { attempts: SSH_DEFAULTS.attempts, concurrency: SSH_DEFAULTS.concurrency, ...job } };
+}
+
+/** Every host checked, with what `forRootAsync`'s factory gave a declared alias (its password, key) merged over it. */
+export function resolveSshOptions(given: SshBuiltinOptions, settings: SshSettings = {}): ResolvedSshOptions {
+  const { aliases, job } = resolveSshShape(given);
+  for (const alias of Object.keys(settings.hosts ?? {})) {
+    if (!aliases.includes(alias))
+      badOption(`ssh.hosts.${alias}`, `one of the hosts declared in builtins.ssh.hosts (${aliases.join(', ')})`, alias);
+  }
+  const hostOf = (alias: string) => ({ ...given.hosts[alias], ...settings.hosts?.[alias] });
   return {
-    job: { attempts: SSH_DEFAULTS.attempts, concurrency: SSH_DEFAULTS.concurrency, ...job },
-    hosts: new Map(Object.entries(hosts).map(([alias, host]) => [alias, resolveHost(alias, host)])),
-    maxOutputBytes: checkPositiveInt('ssh.maxOutputBytes', maxOutputBytes, SSH_DEFAULTS.maxOutputBytes),
+    job,
+    hosts: new Map(aliases.map((alias) => [alias, resolveHost(alias, hostOf(alias))])),
+    maxOutputBytes: checkPositiveInt('ssh.maxOutputBytes', given.maxOutputBytes, SSH_DEFAULTS.maxOutputBytes),
   };
 }
