@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { JobEvent } from './interfaces/job-event.interface.js';
-import { describeJob } from './discovery/job-type.describer.js';
+import { describeJob, describeJobs } from './discovery/job-type.describer.js';
 import type { JobAddOptions } from './interfaces/job-options.interface.js';
 import type { JobData, JobName } from './interfaces/job-handler.interface.js';
 import type { JobHandle, JobInfo, JobTypeInfo, QueueCounts } from './interfaces/job-info.interface.js';
@@ -42,10 +42,7 @@ export class JobService {
 
   /** Every registered job name, sorted, with its queue, defaults and payload schema. */
   types(): JobTypeInfo[] {
-    return this.registry
-      .all()
-      .map(describeJob)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return describeJobs(this.registry.all());
   }
 
   type(name: string): JobTypeInfo | undefined {

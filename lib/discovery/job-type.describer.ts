@@ -24,3 +24,8 @@ export function describeJob(job: RegisteredJob): JobTypeInfo {
   if (job.options.schema && toSchema) info.schema = toSchema(job.options.schema);
   return info;
 }
+
+/** Every registered job, described, sorted by name: `JobService.types()`. */
+export function describeJobs(jobs: RegisteredJob[]): JobTypeInfo[] {
+  return jobs.map(describeJob).sort((a, b) => a.name.localeCompare(b.name));
+}

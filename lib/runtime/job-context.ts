@@ -5,15 +5,24 @@ import type { JobEventBus } from './job-event.bus.js';
 import { jobEvents } from './job-events.js';
 import { fromQueueId } from '../policy/job-ids.js';
 
-/** The context of one attempt; built per job, so it holds only references and creates its logger on first use. */
-export class RunningJobContext<TData> implements JobContext<TData> {
+/** What an attempt's context reads of its job: a BullMQ `Job`, or the testing mode's job shaped like one. */
+export interface AttemptSource {
+  id?: string;
+  name: string;
+  queueName: string;
+  attemptsMade: number;
+  opts: { attempts?: number };
+}
+
+/** Who and which attempt a context is about; built per attempt, so it holds only references and makes its logger on first use. */
+export abstract class AttemptContext<TData, TJob extends AttemptSource> implements JobContext<TData> {
   private _logger?: LoggerService;
 
   constructor(
-    private readonly job: Job,
+    protected readonly job: TJob,
     readonly data: TData,
     readonly signal: AbortSignal,
-    private readonly bus: JobEventBus,
+    protected readonly bus: JobEventBus,
   ) {}
 
   get id(): string {
@@ -35,6 +44,13 @@ export class RunningJobContext<TData> implements JobContext<TData> {
     return (this._logger ??= new Logger(`${this.job.name}#${this.id}`));
   }
 
+  abstract progress(value: number | object): Promise<void>;
+  abstract log(line: string): Promise<void>;
+  abstract childResults<T = unknown>(): Promise<Record<string, T>>;
+}
+
+/** The context of one attempt a worker runs: progress, log lines and children's results are the queue's. */
+export class RunningJobContext<TData> extends AttemptContext<TData, Job> {
   async progress(value: number | object): Promise<void> {
     await this.job.updateProgress(value);
     this.bus.publish(jobEvents.progress(this, value, this.attempt));

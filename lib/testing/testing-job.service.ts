@@ -14,7 +14,7 @@ import type {
   JobRequestItem,
 } from '../interfaces/job-flow.interface.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
-import { describeJob } from '../discovery/job-type.describer.js';
+import { describeJob, describeJobs } from '../discovery/job-type.describer.js';
 import type { JobService } from '../job.service.js';
 import { cleanOptions } from '../runtime/job-control.service.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
@@ -45,10 +45,7 @@ export class TestingJobService implements Pick<JobService, keyof JobService> {
   ) {}
 
   types(): JobTypeInfo[] {
-    return this.registry
-      .all()
-      .map(describeJob)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return describeJobs(this.registry.all());
   }
 
   type(name: string): JobTypeInfo | undefined {
