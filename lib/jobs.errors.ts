@@ -5,16 +5,17 @@ export class JobsError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
 
 /** A wrong module option, processor or decorator found at start-up. */
 export class JobsConfigurationError extends JobsError {
-  constructor(message: string) {
-    super('JOBS_CONFIGURATION', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('JOBS_CONFIGURATION', message, options);
   }
 }
 

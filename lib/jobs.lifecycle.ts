@@ -1,5 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { JOBS_OPTIONS } from './jobs.constants.js';
+import { JobsConfigurationError } from './jobs.errors.js';
 import { messages } from './jobs.messages.js';
+import type { ResolvedJobsOptions } from './jobs.options.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.service.js';
 import { QueueRegistry } from './runtime/queue.registry.js';
@@ -24,12 +27,13 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     private readonly factory: BullMqFactory,
     private readonly schedules: JobSchedules,
     private readonly localCrons: LocalCronRunner,
+    @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const queues = this.workers.queuesToWork();
-    // A backend that is not set up stops start-up here, rather than failing the first enqueue.
-    await this.queues.ready();
+    // A backend that is not set up, or not reachable, stops start-up here, rather than failing the first enqueue.
+    await this.backendReady();
     await this.queues.applyGlobalConcurrency(queues);
     await this.schedules.reconcile();
     if (!queues.length) return;
@@ -39,6 +43,22 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     this.localCrons.start();
     this.logger.log(`Workers started for queues: ${queues.join(', ')} (${this.factory.location}).`);
     if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
+  }
+
+  private async backendReady(): Promise<void> {
+    const ms = this.options.startupTimeout;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new JobsConfigurationError(messages.backendUnreachable(this.factory.location, ms))), ms);
+    });
+    const failed = (err: Error) => {
+      throw new JobsConfigurationError(messages.backendFailed(this.factory.location, err.message), { cause: err });
+    };
+    try {
+      await Promise.race([this.queues.ready().catch(failed), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

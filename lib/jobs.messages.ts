@@ -24,4 +24,8 @@ export const messages = {
     `for a per-instance one), or keep @nestjs/schedule's if that is deliberate.`,
   noShutdownHooks:
     'Workers are running but no SIGTERM handler is registered: call app.enableShutdownHooks() so active jobs finish on shutdown.',
+  backendFailed: (location: string, reason: string) => `The queue backend (${location}) could not be used at start-up: ${reason}`,
+  backendUnreachable: (location: string, ms: number) =>
+    `The queue backend (${location}) did not answer within startupTimeout (${ms} ms): is it running and reachable at the ` +
+    `configured connection? Start-up stops here rather than wait for ever.`,
 };

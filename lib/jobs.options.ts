@@ -18,6 +18,7 @@ export interface ResolvedJobsOptions {
   defaultJobOptions: JobDefaults;
   workers: boolean | string[];
   shutdownTimeout: number;
+  startupTimeout: number;
   maxPayloadBytes: number;
   eventStreamLength: number;
   /** BullMQ's telemetry, passed to every queue, worker and flow producer; `undefined`: nothing is traced. */
@@ -32,6 +33,7 @@ export interface ResolvedQueueOptions extends QueueOptions {
 }
 
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
+export const DEFAULT_STARTUP_TIMEOUT = 30_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 /** BullMQ's own default: events kept per queue's stream. */
 export const DEFAULT_EVENT_STREAM_LENGTH = 10_000;
@@ -147,6 +149,9 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   }
   const shutdownTimeout = integerOption(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
   if (!Number.isInteger(shutdownTimeout) || shutdownTimeout < 0) fail('shutdownTimeout', 'a non-negative integer (ms)', shutdownTimeout);
+  const startupTimeout = integerOption(options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT);
+  if (!(isPositiveInt(startupTimeout) && startupTimeout <= MAX_INT32))
+    fail('startupTimeout', `a positive integer (ms) of at most ${MAX_INT32}`, startupTimeout);
   const maxPayloadBytes = integerOption(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   if (!isPositiveInt(maxPayloadBytes)) fail('maxPayloadBytes', 'a positive integer', maxPayloadBytes);
   const eventStreamLength = integerOption(options.eventStreamLength ?? DEFAULT_EVENT_STREAM_LENGTH);
@@ -165,6 +170,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     defaultJobOptions: { attempts, backoff, timeout, removeOnComplete, removeOnFail },
     workers,
     shutdownTimeout,
+    startupTimeout,
     maxPayloadBytes,
     eventStreamLength,
     telemetry,

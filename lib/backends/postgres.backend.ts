@@ -32,6 +32,15 @@ export function checkPostgres(connection: object): void {
 
 type PostgresQuery = { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string | null>> }> };
 
+/** Where the database is, for messages: host, port and database, never a password. */
+function addressOf(pool: { connectionString?: string; host?: string; port?: number | string; database?: string }): string {
+  if (pool.connectionString) {
+    const url = URL.canParse(pool.connectionString) ? new URL(pool.connectionString) : undefined;
+    return url ? `${url.hostname || 'localhost'}:${url.port || 5432}${url.pathname}` : 'the given URL';
+  }
+  return `${pool.host ?? 'localhost'}:${pool.port ?? 5432}/${pool.database ?? ''}`;
+}
+
 /**
  * Each BullMQ object owns a node-postgres pool (opened lazily, `max` connections at most) and workers and listeners a
  * LISTEN connection of their own; BullMQ pins them to the schema and, with `migrate`, migrates it under an advisory lock.
@@ -41,7 +50,7 @@ export function postgresBackend({ postgres, schema, migrate }: PostgresConnectio
   return {
     classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
     base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },
-    location: `PostgreSQL, schema "${schema ?? DEFAULT_SCHEMA}"`,
+    location: `PostgreSQL at ${addressOf(pool)}, schema "${schema ?? DEFAULT_SCHEMA}"`,
     namespace: `postgres:${schema ?? DEFAULT_SCHEMA}`,
     async close() {},
     async trimmedSince(queue, position) {

@@ -20,6 +20,19 @@ function streamIdAfter(a: string, b: string): boolean {
   return am > bm || (am === bm && (as ?? 0) > (bs ?? 0));
 }
 
+/** Where the Redis is, for messages: host and port, never a password. */
+function addressOf(redis: RedisConnection): string {
+  if (typeof redis === 'string') {
+    const url = URL.canParse(redis) ? new URL(redis) : undefined;
+    return url ? `${url.hostname}:${url.port || 6379}` : 'the given URL';
+  }
+  if ('cluster' in redis)
+    return `cluster ${redis.cluster.map((n) => (typeof n === 'object' ? `${n.host ?? '127.0.0.1'}:${n.port ?? 6379}` : String(n))).join(', ')}`;
+  if (redis.sentinels)
+    return `sentinels ${redis.sentinels.map((s) => `${s.host ?? '127.0.0.1'}:${s.port ?? 26379}`).join(', ')} (${redis.name ?? 'mymaster'})`;
+  return `${redis.host ?? '127.0.0.1'}:${redis.port ?? 6379}`;
+}
+
 /** BullMQ's blocking commands need `maxRetriesPerRequest: null`: a command waits out a reconnect instead of failing. */
 function createRedisClient(redis: RedisConnection): Redis | Cluster {
   // Connects on first use, not when the module's providers are built: an app whose start-up fails before then (a
@@ -45,11 +58,12 @@ export function redisBackend(redis: RedisConnection, prefix: string): QueueBacke
   return {
     classes: withBackend(createRedisBackend) as unknown as QueueBackend['classes'],
     base: { connection: client, prefix },
-    location: `Redis, prefix "${prefix}"`,
+    location: `Redis at ${addressOf(redis)}, prefix "${prefix}"`,
     namespace: `redis:${prefix}`,
     async close() {
       if (client.status === 'end') return;
-      if (client.status === 'wait') return client.disconnect();
+      // Never connected, or reconnecting to a server that is gone: a QUIT would wait for a connection for ever.
+      if (client.status !== 'ready') return client.disconnect();
       await client.quit().catch(() => client.disconnect());
     },
     async trimmedSince(queue, position) {

@@ -85,6 +85,11 @@ export interface JobsModuleOptions {
   workers?: boolean | string[];
   /** Milliseconds active jobs get to finish on shutdown before their signals abort and they go back to the queue. */
   shutdownTimeout?: number;
+  /**
+   * Milliseconds start-up waits for the queue backend to answer before it fails, naming the connection; default 30000.
+   * BullMQ itself would retry for ever, and the application would hang, neither serving nor exiting.
+   */
+  startupTimeout?: number;
   /** Largest payload, as JSON bytes, that `add` accepts. */
   maxPayloadBytes?: number;
   /**

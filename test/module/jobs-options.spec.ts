@@ -22,6 +22,7 @@ describe('resolveJobsOptions', () => {
       },
       workers: true,
       shutdownTimeout: 10000,
+      startupTimeout: 30000,
       maxPayloadBytes: 524288,
       eventStreamLength: 10000,
       telemetry: undefined,
