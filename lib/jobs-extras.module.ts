@@ -53,14 +53,14 @@ async function requirePeers(option: string, packages: string[]): Promise<void> {
 /** Loads the code of each extra that is on (TypeORM, Swagger, Bull Board, `ws` come with it) and lists its parts. */
 async function loadParts(extras: JobsModuleExtras, jobs: DynamicModule): Promise<Parts[]> {
   const parts: Parts[] = [];
-  const withHistory = historyEnabled(extras.history);
-  const redact = withHistory ? resolveHistoryOptions(extras.history as JobHistoryOptions | true).redact : [];
-  if (withHistory) {
+  const history = historyEnabled(extras.history) ? resolveHistoryOptions(extras.history) : undefined;
+  const withHistory = history !== undefined;
+  const redact = history?.redact ?? [];
+  if (history) {
     await requirePeers('history', ['typeorm', '@nestjs/typeorm']);
     const { historyParts } = await import('./history/history.parts.js');
     const { definitionsParts } = await import('./definitions/definitions.parts.js');
-    parts.push(historyParts(extras.history as JobHistoryOptions | true));
-    parts.push(definitionsParts(resolveHistoryOptions(extras.history as JobHistoryOptions | true)));
+    parts.push(historyParts(history), definitionsParts(history));
   }
   if (switchedOn(extras.admin)) {
     await requirePeers('admin', ['@nestjs/swagger']);

@@ -7,6 +7,7 @@ import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.service.js';
 import { QueueRegistry } from './runtime/queue.registry.js';
 import { WorkerHost } from './runtime/worker.host.js';
+import { within } from './runtime/within.js';
 import { JobSchedules } from './scheduling/job-schedules.service.js';
 import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 
@@ -46,19 +47,14 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
   }
 
   private async backendReady(): Promise<void> {
-    const ms = this.options.startupTimeout;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new JobsConfigurationError(messages.backendUnreachable(this.factory.location, ms))), ms);
+    const { location } = this.factory;
+    const ready = this.queues.ready().catch((err: Error) => {
+      throw new JobsConfigurationError(messages.backendFailed(location, err.message), { cause: err });
     });
-    const failed = (err: Error) => {
-      throw new JobsConfigurationError(messages.backendFailed(this.factory.location, err.message), { cause: err });
-    };
-    try {
-      await Promise.race([this.queues.ready().catch(failed), late]);
-    } finally {
-      clearTimeout(timer);
+    if (!(await within(ready, this.options.startupTimeout))) {
+      throw new JobsConfigurationError(messages.backendUnreachable(location, this.options.startupTimeout));
     }
+    await ready;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -32,6 +32,9 @@ export function checkPostgres(connection: object): void {
 
 type PostgresQuery = { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string | null>> }> };
 
+/** Milliseconds a new connection may take before it fails, unless the pool settings say otherwise. */
+export const CONNECT_TIMEOUT = 10_000;
+
 /** Where the database is, for messages: host, port and database, never a password. */
 function addressOf(pool: { connectionString?: string; host?: string; port?: number | string; database?: string }): string {
   if (pool.connectionString) {
@@ -46,7 +49,9 @@ function addressOf(pool: { connectionString?: string; host?: string; port?: numb
  * LISTEN connection of their own; BullMQ pins them to the schema and, with `migrate`, migrates it under an advisory lock.
  */
 export function postgresBackend({ postgres, schema, migrate }: PostgresConnection): QueueBackend {
-  const pool = typeof postgres === 'string' ? { connectionString: postgres } : postgres;
+  // node-postgres waits for ever on a server that takes the connection and never answers (a dead host behind a proxy,
+  // a black-holed route); a bound lets start-up, and shutdown after it, end. The host's own setting wins.
+  const pool = { connectionTimeoutMillis: CONNECT_TIMEOUT, ...(typeof postgres === 'string' ? { connectionString: postgres } : postgres) };
   return {
     classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
     base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },

@@ -1,23 +1,11 @@
-import { Logger, type LoggerService } from '@nestjs/common';
-import type { JobContext } from '../interfaces/job-context.interface.js';
 import type { JobEventBus } from '../runtime/job-event.bus.js';
+import { AttemptContext, type AttemptSource } from '../runtime/job-context.js';
 import { jobEvents } from '../runtime/job-events.js';
 
 /** The context of a local cron run: no queue behind it, one attempt, progress and log lines go to events and the logger. */
-export class LocalJobContext<TData> implements JobContext<TData> {
-  readonly attempt = 1;
-  readonly maxAttempts = 1;
-  readonly logger: LoggerService;
-
-  constructor(
-    readonly id: string,
-    readonly name: string,
-    readonly queue: string,
-    readonly data: TData,
-    readonly signal: AbortSignal,
-    private readonly bus: JobEventBus,
-  ) {
-    this.logger = new Logger(`${name}#${id}`);
+export class LocalJobContext<TData> extends AttemptContext<TData, AttemptSource> {
+  constructor(id: string, name: string, queue: string, data: TData, signal: AbortSignal, bus: JobEventBus) {
+    super({ id, name, queueName: queue, attemptsMade: 0, opts: { attempts: 1 } }, data, signal, bus);
   }
 
   async progress(value: number | object): Promise<void> {

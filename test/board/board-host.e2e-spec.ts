@@ -138,10 +138,12 @@ async function startBoard(platform: Platform, access: Access): Promise<RunningBo
     async close() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
+        const exited = once(child, 'exit');
         // A host that does not shut down within 10 s is stopped, so a fault here cannot hang the suite.
-        const stop = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await once(child, 'exit');
-        clearTimeout(stop);
+        await waitUntil(() => child.exitCode !== null || child.signalCode !== null, 10_000, 'the Fastify host to exit').catch(() =>
+          child.kill('SIGKILL'),
+        );
+        await exited;
       }
       await deletePrefix(prefix);
     },

@@ -21,9 +21,8 @@ const RUN = {
   concurrency: 10,
   /** Most ms one attempt works (at random from 1 ms). */
   workMs: 40,
-  /** Spread evenly over `enqueueMs`, each moved by up to ± `killJitterMs`, so every kill falls while jobs run. */
+  /** Kill k comes once k/(kills + 2) of the jobs have ended, while later batches still arrive and run. */
   kills: 5,
-  killJitterMs: 400,
   readyTimeout: 30_000,
   /** With `stalled` below, a killed worker's jobs run again within about 6 s (BullMQ's defaults: 30-60 s). */
   finishTimeout: 60_000,
@@ -260,11 +259,15 @@ describe.each(['postgres', 'mariadb'] as DatabaseKind[])(`history on %s, queues 
         return Number(String(lease?.owner ?? '').split(':')[1]);
       };
       let checker: number | undefined;
+      // Each kill comes once a further share of the jobs has ended, so it always lands mid-work, whatever the machine's pace.
+      const ended = async () => {
+        const counts = await reader.queue.getJobCounts('completed', 'failed');
+        return (counts.completed ?? 0) + (counts.failed ?? 0);
+      };
       const kill = async () => {
-        const from = Date.now();
         for (let k = 1; k <= RUN.kills; k++) {
-          const at = from + (k * RUN.enqueueMs) / (RUN.kills + 1) + (Math.random() * 2 - 1) * RUN.killJitterMs;
-          await sleep(Math.max(0, at - Date.now()));
+          const share = Math.floor((k * RUN.jobs) / (RUN.kills + 2));
+          await waitUntil(async () => (await ended()) >= share, 60_000, `${share} jobs ended before kill ${k}`);
           // The first kill takes the instance that checks the queue's event stream, so another must take over.
           if (k === 1) checker = await streamChecker();
           await workers.killOne(k === 1 ? checker : undefined);

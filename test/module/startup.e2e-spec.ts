@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { promisify } from 'node:util';
 import type { JobsConnection } from '../../lib/index.js';
 import { resolveJobsOptions } from '../../lib/jobs.options.js';
@@ -22,22 +23,60 @@ const REFUSED: Array<[string, JobsConnection, RegExp]> = [
   ],
 ];
 
+/** Starts the fixture app in a process of its own: "exits by itself" is what a failed start must do, and Jest cannot tell. */
+async function failedStart(connection: JobsConnection, startupTimeout: number) {
+  const { stdout } = await run(process.execPath, ['test/module/fixtures/unreachable-start.mjs'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      JOBS_CONNECTION: JSON.stringify(connection),
+      PREFIX: uniquePrefix('startup'),
+      STARTUP_TIMEOUT: String(startupTimeout),
+    },
+    timeout: 20_000,
+  });
+  return JSON.parse(stdout) as { name: string; message: string; ms: number };
+}
+
 describe('start-up against a backend that does not answer', () => {
   it.each(REFUSED)(
-    'on %s, fails naming where it looked and why, and the process then exits by itself',
+    'on %s, a refused connection fails at once, naming where and why; the process then exits',
     async (_name, connection, message) => {
-      // A process of its own: "exits by itself" is what a host's failed start must do, and Jest cannot tell it apart.
-      const { stdout } = await run(process.execPath, ['test/module/fixtures/unreachable-start.mjs'], {
-        cwd: root,
-        env: { ...process.env, NODE_OPTIONS: '', JOBS_CONNECTION: JSON.stringify(connection), PREFIX: uniquePrefix('startup') },
-        timeout: 20_000,
-      });
-      const report = JSON.parse(stdout) as { name: string; message: string; ms: number };
+      const report = await failedStart(connection, 5_000);
       expect(report.name).toBe('JobsConfigurationError');
       expect(report.message).toMatch(message);
       expect(report.ms).toBeLessThan(5_000);
     },
   );
+
+  describe('a server that takes the connection and never answers', () => {
+    let silent: Server;
+    const sockets: Socket[] = [];
+    let port = 0;
+    beforeAll(async () => {
+      silent = createServer((socket) => void sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      port = (silent.address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    it.each(['Redis', 'PostgreSQL'])('as %s, fails after startupTimeout naming where it waited; the process then exits', async (name) => {
+      const connection: JobsConnection =
+        name === 'Redis'
+          ? { redis: `redis://127.0.0.1:${port}` }
+          : { postgres: `postgres://postgres@127.0.0.1:${port}/test`, migrate: true };
+      const report = await failedStart(connection, 500);
+      expect(report.name).toBe('JobsConfigurationError');
+      expect(report.message).toMatch(
+        new RegExp(`^The queue backend \\(${name} at 127\\.0\\.0\\.1:${port}.*\\) did not answer within startupTimeout \\(500 ms\\)`),
+      );
+      expect(report.ms).toBeGreaterThanOrEqual(500);
+    });
+  });
 
   it.each([0, -1, '1.5', 2 ** 31])('refuses startupTimeout %p naming it', (startupTimeout) => {
     expect(() => resolveJobsOptions({ connection: { redis: 'redis://127.0.0.1:6379' }, startupTimeout: startupTimeout as number })).toThrow(
