@@ -28,3 +28,6 @@ export const DEFINITION_SCHEDULE_PREFIX = 'definition/';
 
 /** The longest a Node timer waits (a longer one fires after 1 ms), and the largest value of the databases' `int` columns. */
 export const MAX_INT32 = 2_147_483_647;
+
+/** 9999-12-31T23:59:59.999Z: the last instant every history database stores (MariaDB's DATETIME ends there). */
+export const MAX_DATE_MS = 253_402_300_799_999;

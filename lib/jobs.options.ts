@@ -1,12 +1,14 @@
 import type { Telemetry } from 'bullmq';
-import { DEFAULT_PREFIX, MAX_INT32 } from './jobs.constants.js';
-import { badOption, integerOption, isPositiveInt } from './option-checks.js';
+import { DEFAULT_PREFIX } from './jobs.constants.js';
+import { badOption, durationRule, integerOption, isDuration, isPositiveInt } from './option-checks.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
 import type { JobsExtraSettings } from './interfaces/extra-settings.interface.js';
 import type { JobsConnection, JobsModuleOptions, QueueOptions, StalledJobOptions } from './interfaces/jobs-module-options.interface.js';
 import { checkConnection } from './backends/queue-backend.js';
 import { normalizeBackoff } from './policy/backoff.js';
 import { DEFAULT_JOB_OPTIONS, type JobDefaults } from './policy/job-options.policy.js';
+import { DEFAULT_INPUT_LIMITS } from './policy/input-shape.js';
+import type { InputLimits } from './interfaces/input-limits.interface.js';
 
 /** Options after defaults are merged: the rest of the module reads these and never checks for absence. */
 export interface ResolvedJobsOptions {
@@ -20,6 +22,7 @@ export interface ResolvedJobsOptions {
   shutdownTimeout: number;
   startupTimeout: number;
   maxPayloadBytes: number;
+  inputLimits: InputLimits;
   eventStreamLength: number;
   /** BullMQ's telemetry, passed to every queue, worker and flow producer; `undefined`: nothing is traced. */
   telemetry: Telemetry | undefined;
@@ -74,11 +77,23 @@ function resolveStalled(
   if (!given || typeof given !== 'object' || Array.isArray(given)) fail(path, '{ lockDuration?, interval?, maxCount? }', given);
   const { lockDuration: lock = base.lockDuration, interval: every = base.interval, maxCount: count = base.maxCount } = given;
   const [lockDuration, interval, maxCount] = [integerOption(lock), integerOption(every), integerOption(count)];
-  const ms = `a positive integer (ms) of at most ${MAX_INT32}, the longest a Node timer waits`;
-  if (!isPositiveInt(lockDuration) || lockDuration > MAX_INT32) fail(`${path}.lockDuration`, ms, lockDuration);
-  if (!isPositiveInt(interval) || interval > MAX_INT32) fail(`${path}.interval`, ms, interval);
+  if (!isDuration(lockDuration)) fail(`${path}.lockDuration`, durationRule(), lockDuration);
+  if (!isDuration(interval)) fail(`${path}.interval`, durationRule(), interval);
   if (!Number.isInteger(maxCount) || maxCount < 0) fail(`${path}.maxCount`, 'a non-negative integer', maxCount);
   return { lockDuration, interval, maxCount };
+}
+
+function resolveInputLimits(given: Partial<InputLimits> | undefined): InputLimits {
+  if (given === undefined) return { ...DEFAULT_INPUT_LIMITS };
+  if (!given || typeof given !== 'object' || Array.isArray(given)) fail('inputLimits', '{ depth?, keys?, items? }', given);
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+  for (const key of Object.keys(given) as Array<keyof InputLimits>) {
+    if (!(key in DEFAULT_INPUT_LIMITS)) fail(`inputLimits.${key}`, 'one of depth, keys, items', key);
+    const value = integerOption(given[key]);
+    if (!isPositiveInt(value)) fail(`inputLimits.${key}`, 'a positive integer', value);
+    limits[key] = value as number;
+  }
+  return limits;
 }
 
 const hasMethods = (o: unknown, names: string[]) =>
@@ -125,8 +140,8 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     }
     if (queue?.limiter) {
       resolved.limiter = { ...queue.limiter, max: integerOption(queue.limiter.max), duration: integerOption(queue.limiter.duration) };
-      if (!(isPositiveInt(resolved.limiter.max) && isPositiveInt(resolved.limiter.duration))) {
-        fail(`queues.${name}.limiter`, '{ max: positive integer, duration: positive integer (ms) }', queue.limiter);
+      if (!(isPositiveInt(resolved.limiter.max) && isDuration(resolved.limiter.duration))) {
+        fail(`queues.${name}.limiter`, `{ max: positive integer, duration: ${durationRule()} }`, queue.limiter);
       }
     }
     queues[name] = resolved;
@@ -136,7 +151,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
   const attempts = integerOption(given.attempts ?? DEFAULT_JOB_OPTIONS.attempts);
   if (!isPositiveInt(attempts)) fail('defaultJobOptions.attempts', 'a positive integer', attempts);
   const timeout = integerOption(given.timeout);
-  if (timeout !== undefined && !isPositiveInt(timeout)) fail('defaultJobOptions.timeout', 'a positive integer (ms)', timeout);
+  if (timeout !== undefined && !isDuration(timeout)) fail('defaultJobOptions.timeout', durationRule(), timeout);
   const backoff = normalizeBackoff(backoffOption(given.backoff ?? DEFAULT_JOB_OPTIONS.backoff), 'defaultJobOptions.backoff');
   const removeOnComplete = keepOption(given.removeOnComplete ?? DEFAULT_JOB_OPTIONS.removeOnComplete);
   const removeOnFail = keepOption(given.removeOnFail ?? DEFAULT_JOB_OPTIONS.removeOnFail);
@@ -148,12 +163,12 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     fail('workers', 'a boolean or a list of queue names', workers);
   }
   const shutdownTimeout = integerOption(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
-  if (!Number.isInteger(shutdownTimeout) || shutdownTimeout < 0) fail('shutdownTimeout', 'a non-negative integer (ms)', shutdownTimeout);
+  if (!isDuration(shutdownTimeout, 0)) fail('shutdownTimeout', durationRule(0), shutdownTimeout);
   const startupTimeout = integerOption(options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT);
-  if (!(isPositiveInt(startupTimeout) && startupTimeout <= MAX_INT32))
-    fail('startupTimeout', `a positive integer (ms) of at most ${MAX_INT32}`, startupTimeout);
+  if (!isDuration(startupTimeout)) fail('startupTimeout', durationRule(), startupTimeout);
   const maxPayloadBytes = integerOption(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   if (!isPositiveInt(maxPayloadBytes)) fail('maxPayloadBytes', 'a positive integer', maxPayloadBytes);
+  const inputLimits = resolveInputLimits(options.inputLimits);
   const eventStreamLength = integerOption(options.eventStreamLength ?? DEFAULT_EVENT_STREAM_LENGTH);
   if (!isPositiveInt(eventStreamLength)) fail('eventStreamLength', 'a positive integer', eventStreamLength);
   const telemetry = checkTelemetry(options.telemetry);
@@ -172,6 +187,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
     shutdownTimeout,
     startupTimeout,
     maxPayloadBytes,
+    inputLimits,
     eventStreamLength,
     telemetry,
     extraSettings,

@@ -1,3 +1,4 @@
+import { MAX_INT32 } from './jobs.constants.js';
 import { JobsConfigurationError } from './jobs.errors.js';
 
 const DIGITS = /^\d+$/;
@@ -29,3 +30,12 @@ export function badOption(
 ): never {
   throw new JobsConfigurationError(`JobsModule option "${option}" must be ${expected}; got ${show(got)}.`);
 }
+
+/**
+ * Every duration the module takes (timeouts, delays, intervals, retry delays, grace periods) is an integer of ms no
+ * longer than a Node timer can wait: a longer `setTimeout` fires after 1 ms, and 2^31−1 is also the databases' `int`.
+ */
+export const isDuration = (v: unknown, min = 1): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= MAX_INT32;
+
+/** What `isDuration` asks for, in the words every message about a duration uses. */
+export const durationRule = (min = 1) => `an integer of ms from ${min} to ${MAX_INT32} (about 24.8 days, the longest a timer waits)`;

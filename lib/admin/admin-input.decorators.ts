@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import { adminValidationPipe } from './admin-validation.pipe.js';
+import { AdminInputPipe } from './admin-validation.pipe.js';
 
 type Source = 'body' | 'query';
 
@@ -24,7 +24,7 @@ function adminInput(source: Source, options: { required?: boolean } = {}): Param
       key!,
       descriptor,
     );
-    rawInput(source, adminValidationPipe())(target, key, index);
+    rawInput(source, AdminInputPipe)(target, key, index);
   };
 }
 

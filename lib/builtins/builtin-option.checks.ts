@@ -1,4 +1,4 @@
-import { badOption as refuse, isPositiveInt } from '../option-checks.js';
+import { badOption as refuse, durationRule, isDuration, isPositiveInt } from '../option-checks.js';
 
 /** Objects are named by type only: a built-in's options hold passwords and private keys. */
 const shown = (got: unknown) =>
@@ -12,6 +12,12 @@ export function badOption(option: string, expected: string, got: unknown): never
 export function checkPositiveInt(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (!isPositiveInt(value)) badOption(option, 'a positive integer', value);
+  return value;
+}
+
+export function checkDuration(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!isDuration(value)) badOption(option, durationRule(), value);
   return value;
 }
 

@@ -1,5 +1,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { ValidateBy, buildMessage, isEmail, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, Max, Min, ValidateBy, buildMessage, isEmail, type ValidationOptions } from 'class-validator';
+import { MAX_INT32 } from '../jobs.constants.js';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,3 +73,11 @@ export const IsMailAddresses = (options?: ValidationOptions): PropertyDecorator 
     },
     options,
   );
+
+/**
+ * A duration in a payload: whole ms a timer can wait (see `isDuration`). `Max` as well as the check, so the published
+ * JSON Schema says `maximum` too.
+ */
+export function IsDuration(): PropertyDecorator {
+  return applyDecorators(IsInt(), Min(1), Max(MAX_INT32));
+}

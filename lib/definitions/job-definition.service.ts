@@ -6,6 +6,7 @@ import type { ExecutionPage, ExecutionQuery, JobDefinitionInput } from '../inter
 import type { JobHandle } from '../interfaces/job-info.interface.js';
 import { JobEnqueuer } from '../runtime/job.enqueuer.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
+import { scheduleTimingProblem } from '../scheduling/schedule-timing.js';
 import { checkCron, JobSchedules } from '../scheduling/job-schedules.service.js';
 import { JobDefinition } from '../history/entities/job-definition.entity.js';
 import type { JobExecution } from '../history/entities/job-execution.entity.js';
@@ -105,6 +106,9 @@ export class JobDefinitionService implements OnApplicationBootstrap {
       throw new InvalidJobOptionsError('tags', `must be a list of strings; got ${JSON.stringify(next.tags)}.`);
     }
     if (next.cron != null) checkCron(next.cron, next.timeZone ?? undefined);
+    // A time zone is checked on its own too: stored without a cron, it would be refused only once one is added.
+    const timing = scheduleTimingProblem({ timeZone: next.timeZone ?? undefined });
+    if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
     // The handler, data, attempts and timeout pass the same checks as any enqueue, so every scheduled run is valid.
     await this.requests.build(next.handler, next.data ?? {}, this.jobOptions(next)).catch((err: unknown) => {
       // The handler is this input's field, not a job name the caller enqueued.

@@ -1,4 +1,4 @@
-import { badOption, integerOption } from '../option-checks.js';
+import { badOption, durationRule, integerOption, isDuration } from '../option-checks.js';
 import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
 
 export type ResolvedHistoryOptions = Required<Omit<JobHistoryOptions, 'dataSource' | 'keepPerName' | 'enabled'>> & {
@@ -42,9 +42,9 @@ export function resolveHistoryOptions(history: JobHistoryOptions | true): Resolv
   const resolved = { ...HISTORY_DEFAULTS, redact: [] as string[], ...o };
   const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
   check('retentionDays', resolved.retentionDays, isInt(resolved.retentionDays, 0), 'a non-negative integer (0 keeps executions for ever)');
-  for (const key of ['batchSize', 'flushInterval', 'bufferSize', 'flushTimeout', 'recoverAfter'] as const) {
-    check(key, resolved[key], isInt(resolved[key], 1), 'a positive integer');
-  }
+  for (const key of ['batchSize', 'bufferSize'] as const) check(key, resolved[key], isInt(resolved[key], 1), 'a positive integer');
+  for (const key of ['flushInterval', 'flushTimeout', 'recoverAfter'] as const)
+    check(key, resolved[key], isDuration(resolved[key]), durationRule());
   // A row is looked for only once the process that ran the attempt has had time to write it.
   const recoverAfter = o.recoverAfter ?? Math.max(HISTORY_DEFAULTS.recoverAfter, 3 * resolved.flushInterval);
   check(

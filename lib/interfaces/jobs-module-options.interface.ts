@@ -1,4 +1,5 @@
 import type { JobsExtraSettings } from './extra-settings.interface.js';
+import type { InputLimits } from './input-limits.interface.js';
 import type { Telemetry } from 'bullmq';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import type { JobAddOptions, JobBackoff, KeepJobs } from './job-options.interface.js';
@@ -92,6 +93,11 @@ export interface JobsModuleOptions {
   startupTimeout?: number;
   /** Largest payload, as JSON bytes, that `add` accepts. */
   maxPayloadBytes?: number;
+  /**
+   * Shape of what the module takes from outside (payloads, admin requests, gateway messages), checked before anything
+   * transforms it: levels of nesting (default 32), keys per object (1,000) and items per array (10,000).
+   */
+  inputLimits?: Partial<InputLimits>;
   /**
    * Events each queue's event stream keeps (BullMQ's `streams.events.maxLen`; default 10,000, about 2,000 jobs). Cluster
    * events and history recovery read this stream: a longer one covers a longer outage of every instance that reads it.

@@ -1,5 +1,6 @@
 import type { BackoffOptions } from 'bullmq';
-import { BACKOFF_TYPE_PREFIX } from '../jobs.constants.js';
+import { BACKOFF_TYPE_PREFIX, MAX_INT32 } from '../jobs.constants.js';
+import { durationRule, isDuration } from '../option-checks.js';
 import { InvalidJobOptionsError, JobsConfigurationError, RetryJobError } from '../jobs.errors.js';
 import type { BackoffType, JobBackoff } from '../interfaces/job-options.interface.js';
 
@@ -12,8 +13,8 @@ export function normalizeBackoff(backoff: JobBackoff | number, option: string, a
   const problem =
     !value || !TYPES.includes(value.type)
       ? `must have type ${TYPES.join(' | ')}`
-      : !(Number.isFinite(value.delay) && value.delay >= 0)
-        ? 'must have a non-negative delay (ms)'
+      : !isDuration(value.delay, 0)
+        ? `must have a delay of ${durationRule(0)}`
         : value.jitter !== undefined && !(value.jitter >= 0 && value.jitter <= 1)
           ? 'must have a jitter between 0 and 1'
           : undefined;
@@ -29,7 +30,8 @@ export function toBullBackoff(backoff: JobBackoff): BackoffOptions {
 
 export function backoffDelay(type: BackoffType, delay: number, attemptsMade: number, jitter = 0, random = Math.random): number {
   const base = type === 'exponential' ? delay * 2 ** (attemptsMade - 1) : type === 'linear' ? delay * attemptsMade : delay;
-  return Math.round(jitter > 0 ? base * (1 - jitter * random()) : base);
+  // An exponential backoff doubles without end; a retry never waits longer than any other duration may.
+  return Math.min(Math.round(jitter > 0 ? base * (1 - jitter * random()) : base), MAX_INT32);
 }
 
 /** BullMQ's custom backoff strategy hook: `attemptsMade` counts the attempt that just failed. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
+import { MAX_DATE_MS } from '../jobs.constants.js';
 import { InvalidJobOptionsError, InvalidRunAtError } from '../jobs.errors.js';
 import { toQueueId } from './job-ids.js';
-import { isPositiveInt } from '../option-checks.js';
+import { durationRule, isDuration, isPositiveInt } from '../option-checks.js';
 import type { JobAddOptions, JobBackoff, KeepJobs } from '../interfaces/job-options.interface.js';
 import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
 import { normalizeBackoff, toBullBackoff } from './backoff.js';
@@ -39,7 +40,7 @@ export function baseJobOptions(
   const attempts = processor.attempts ?? defaults.attempts;
   if (!isPositiveInt(attempts)) fail('attempts', `must be a positive integer; got ${JSON.stringify(attempts)}.`);
   const timeout = processor.timeout ?? defaults.timeout;
-  if (timeout !== undefined && !isPositiveInt(timeout)) fail('timeout', `must be a positive integer (ms); got ${JSON.stringify(timeout)}.`);
+  if (timeout !== undefined && !isDuration(timeout)) fail('timeout', `must be ${durationRule()}; got ${JSON.stringify(timeout)}.`);
   let backoff = defaults.backoff;
   let priority = 0;
   try {
@@ -70,8 +71,11 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
   if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
   if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');
   if (o.delay !== undefined) {
-    if (!(Number.isFinite(o.delay) && o.delay >= 0))
-      throw new InvalidJobOptionsError('delay', `must be a non-negative number of ms; got ${JSON.stringify(o.delay)}.`);
+    if (!(Number.isInteger(o.delay) && o.delay >= 0 && Date.now() + o.delay <= MAX_DATE_MS))
+      throw new InvalidJobOptionsError(
+        'delay',
+        `must be a non-negative integer of ms ending before the year 10000; got ${JSON.stringify(o.delay)}.`,
+      );
     opts.delay = o.delay;
   }
   if (o.runAt !== undefined) {
@@ -79,6 +83,7 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
     if (Number.isNaN(at)) throw new InvalidRunAtError(`must be a valid Date; got ${JSON.stringify(o.runAt)}.`);
     const delay = at - Date.now();
     if (delay <= 0) throw new InvalidRunAtError(`must be in the future; got ${o.runAt.toISOString()}.`);
+    if (at > MAX_DATE_MS) throw new InvalidRunAtError(`must be before the year 10000; got ${o.runAt.toISOString()}.`);
     opts.delay = delay;
   }
   if (o.attempts !== undefined) {
@@ -87,15 +92,14 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
     opts.attempts = o.attempts;
   }
   if (o.timeout !== undefined) {
-    if (!isPositiveInt(o.timeout))
-      throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms); got ${JSON.stringify(o.timeout)}.`);
+    if (!isDuration(o.timeout)) throw new InvalidJobOptionsError('timeout', `must be ${durationRule()}; got ${JSON.stringify(o.timeout)}.`);
     opts.timeout = o.timeout;
   }
   if (o.backoff !== undefined) opts.backoff = toBullBackoff(normalizeBackoff(o.backoff, 'backoff', true));
   if (o.deduplication !== undefined) {
     const { id, ttl } = o.deduplication;
     if (typeof id !== 'string' || !id) throw new InvalidJobOptionsError('deduplication.id', 'must be a non-empty string.');
-    if (ttl !== undefined && !isPositiveInt(ttl)) throw new InvalidJobOptionsError('deduplication.ttl', 'must be a positive integer (ms).');
+    if (ttl !== undefined && !isDuration(ttl)) throw new InvalidJobOptionsError('deduplication.ttl', `must be ${durationRule()}.`);
     opts.deduplication = ttl === undefined ? { id } : { id, ttl };
   }
   if (o.removeOnComplete !== undefined) opts.removeOnComplete = o.removeOnComplete;

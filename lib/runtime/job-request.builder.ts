@@ -6,6 +6,7 @@ import { JobPayloadTooLargeError, JobPayloadValidationError, UnknownJobError } f
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobAddOptions } from '../interfaces/job-options.interface.js';
 import { flattenErrors } from '../policy/field-errors.js';
+import { inputShapeProblem } from '../policy/input-shape.js';
 import { storedJobOptions, type StoredJobOptions } from '../policy/job-options.policy.js';
 import { JobRegistry, type RegisteredJob } from './job.registry.js';
 
@@ -26,7 +27,13 @@ export class JobRequestBuilder {
   async build(name: string, data: unknown, options: JobAddOptions = {}): Promise<JobRequest> {
     const job = this.registry.get(name);
     if (!job) throw new UnknownJobError(name, this.registry.names());
-    // Size first: it is cheap, and a huge payload should not be walked by the validator.
+    // Shape and size first: both are cheap, and a huge or deep payload must not reach class-transformer. Keys such as
+    // `__proto__` are refused where a schema reads the payload, as class-transformer would drop them unseen.
+    const shape = inputShapeProblem(data, this.options.inputLimits, { forbidPrototypeKeys: !!job.options.schema });
+    if (shape) {
+      const field = shape.field || '(payload)';
+      throw new JobPayloadValidationError(name, [{ field, constraints: { [shape.constraint]: `${field} ${shape.message}` } }]);
+    }
     const size = Buffer.byteLength(JSON.stringify(data ?? null));
     if (size > this.options.maxPayloadBytes) throw new JobPayloadTooLargeError(name, size, this.options.maxPayloadBytes);
     if (job.options.schema) await this.validatePayload(job, data);

@@ -1,4 +1,4 @@
-import { MAX_INT32 } from '../jobs.constants.js';
+import { durationRule, isDuration } from '../option-checks.js';
 import { Injectable } from '@nestjs/common';
 import { filter, firstValueFrom, Observable, throwError, timeout } from 'rxjs';
 import { FINAL_EVENT_TYPES, type JobEvent, type JobFailedEvent } from '../interfaces/job-event.interface.js';
@@ -10,15 +10,14 @@ import { QueueRegistry } from './queue.registry.js';
 
 /** How often `watch` reads a job's state, in case its final event is never read. */
 const WATCH_POLL_MS = 5_000;
-/** Node's timers hold at most 2^31 - 1 ms. */
 
 /**
  * The result of the job `events` are about (`watch`'s stream), once its final event comes: rejects with
  * `JobFailedError` if it did not complete, and with `JobWaitTimeoutError` after `limit` ms.
  */
 export async function untilFinished<T>(id: string, events: Observable<JobEvent>, limit: number | undefined): Promise<T> {
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MAX_INT32)) {
-    throw new InvalidJobOptionsError('timeout', `must be a positive integer (ms) up to ${MAX_INT32}.`);
+  if (limit !== undefined && !isDuration(limit)) {
+    throw new InvalidJobOptionsError('timeout', `must be ${durationRule()}; got ${JSON.stringify(limit)}.`);
   }
   const final = events.pipe(
     filter((event) => FINAL_EVENT_TYPES.has(event.type)),

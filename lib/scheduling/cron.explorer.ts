@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CRON_METADATA, DEFAULT_QUEUE, JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobsConfigurationError } from '../jobs.errors.js';
+import { durationRule, isDuration } from '../option-checks.js';
 import { messages } from '../jobs.messages.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
@@ -44,7 +45,7 @@ export class CronExplorer implements OnModuleInit {
       throw new JobsConfigurationError(messages.badCronOption(where, option, detail));
     };
     if (every !== undefined) {
-      if (!(Number.isInteger(every) && every > 0)) fail('every', `must be a positive integer (ms); got ${JSON.stringify(every)}.`);
+      if (!isDuration(every)) fail('every', `must be ${durationRule()}; got ${JSON.stringify(every)}.`);
     } else {
       const problem = cronProblem(expression, options.timeZone);
       if (problem) throw new JobsConfigurationError(messages.badCron(where, expression, problem));

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobSchedulerJson } from 'bullmq';
 import { CODE_SCHEDULE_PREFIX, DEFINITION_SCHEDULE_PREFIX, RUNTIME_SCHEDULE_PREFIX } from '../jobs.constants.js';
 import { InvalidJobOptionsError } from '../jobs.errors.js';
+import { durationRule, isDuration } from '../option-checks.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import type { StoredJobOptions } from '../policy/job-options.policy.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
@@ -47,11 +48,11 @@ export function checkSchedule(jobName: string, options: ScheduleOptions): string
     throw new InvalidJobOptionsError('id', `must be a string of 1 to 255 characters; got ${JSON.stringify(id)}.`);
   if ((options.cron === undefined) === (options.every === undefined))
     throw new InvalidJobOptionsError('cron', 'or "every" must be given, and not both.');
-  if (options.every !== undefined && !(Number.isInteger(options.every) && options.every > 0)) {
-    throw new InvalidJobOptionsError('every', `must be a positive integer (ms); got ${JSON.stringify(options.every)}.`);
+  if (options.every !== undefined && !isDuration(options.every)) {
+    throw new InvalidJobOptionsError('every', `must be ${durationRule()}; got ${JSON.stringify(options.every)}.`);
   }
   checkCron(options.cron, options.timeZone);
-  const timing = scheduleTimingProblem(options);
+  const timing = scheduleTimingProblem(options, new Date());
   if (timing) throw new InvalidJobOptionsError(timing.option, timing.detail);
   return id;
 }
@@ -78,7 +79,11 @@ export class JobSchedules {
         if (originOf(id) === 'code' && declared.get(id)?.queue !== queueName) await queue.removeJobScheduler(id);
       }
     }
-    for (const [id, cron] of declared) await this.upsert(id, cron.name, { ...cron.options, cron: cron.expression, every: cron.every });
+    for (const [id, cron] of declared) {
+      // A schedule whose end has passed runs no more: BullMQ would leave its scheduler as it was.
+      if (cron.options.endDate && cron.options.endDate <= new Date()) await this.queues.get(cron.queue).removeJobScheduler(id);
+      else await this.upsert(id, cron.name, { ...cron.options, cron: cron.expression, every: cron.every });
+    }
   }
 
   /** Creates or replaces the run-time schedule `options.id` (default: the job name) of a registered job. */

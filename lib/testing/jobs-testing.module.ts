@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DecoratedMethods } from '../discovery/decorated-methods.scanner.js';
 import { JobsExplorer } from '../discovery/jobs.explorer.js';
-import type { DefaultJobOptions } from '../interfaces/jobs-module-options.interface.js';
+import type { DefaultJobOptions, JobsModuleOptions } from '../interfaces/jobs-module-options.interface.js';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import { resolveJobsOptions } from '../jobs.options.js';
 import { JobService } from '../job.service.js';
@@ -25,6 +25,8 @@ export interface JobsTestingOptions {
   defaultJobOptions?: DefaultJobOptions;
   /** As `JobsModule.forRoot`'s. */
   maxPayloadBytes?: number;
+  /** As `JobsModule.forRoot`'s. */
+  inputLimits?: JobsModuleOptions['inputLimits'];
   /** Registers `JobService`, `JobEventBus` and `JobsTesting` for every module. Default true. */
   isGlobal?: boolean;
 }
@@ -43,9 +45,9 @@ const NO_BACKEND = { redis: 'redis://testing.invalid' };
 @Module({})
 export class JobsTestingModule {
   static forRoot(options: JobsTestingOptions = {}): DynamicModule {
-    const { mode = 'fake', defaultJobOptions, maxPayloadBytes, isGlobal = true } = options;
+    const { mode = 'fake', defaultJobOptions, maxPayloadBytes, inputLimits, isGlobal = true } = options;
     if (mode !== 'inline' && mode !== 'fake') badOption('mode', "'inline' or 'fake'", mode);
-    const resolved = resolveJobsOptions({ connection: NO_BACKEND, defaultJobOptions, maxPayloadBytes, workers: false });
+    const resolved = resolveJobsOptions({ connection: NO_BACKEND, defaultJobOptions, maxPayloadBytes, inputLimits, workers: false });
     return {
       module: JobsTestingModule,
       global: isGlobal,

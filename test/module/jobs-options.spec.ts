@@ -24,10 +24,36 @@ describe('resolveJobsOptions', () => {
       shutdownTimeout: 10000,
       startupTimeout: 30000,
       maxPayloadBytes: 524288,
+      inputLimits: { depth: 32, keys: 1000, items: 10000 },
       eventStreamLength: 10000,
       telemetry: undefined,
       extraSettings: {},
     });
+  });
+
+  it('takes inputLimits field by field, numeric strings too, and refuses anything else naming the field', () => {
+    expect(resolveJobsOptions({ connection, inputLimits: { depth: 8, items: '50' as never } }).inputLimits).toEqual({
+      depth: 8,
+      keys: 1000,
+      items: 50,
+    });
+    expect(() => resolveJobsOptions({ connection, inputLimits: { keys: 0 } })).toThrow(
+      'JobsModule option "inputLimits.keys" must be a positive integer; got 0.',
+    );
+    expect(() => resolveJobsOptions({ connection, inputLimits: { width: 3 } as never })).toThrow(
+      'JobsModule option "inputLimits.width" must be one of depth, keys, items; got "width".',
+    );
+    expect(() => resolveJobsOptions({ connection, inputLimits: [] as never })).toThrow('"inputLimits" must be { depth?, keys?, items? }');
+  });
+
+  it.each([
+    ['defaultJobOptions.timeout', { defaultJobOptions: { timeout: 2 ** 31 } }],
+    ['stalled.lockDuration', { stalled: { lockDuration: 2 ** 31 } }],
+    ['shutdownTimeout', { shutdownTimeout: 2 ** 31 }],
+    ['queues.q.limiter', { queues: { q: { limiter: { max: 1, duration: 2 ** 31 } } } }],
+  ])('bounds %s by the longest a timer waits', (option, given) => {
+    expect(() => resolveJobsOptions({ connection, ...given })).toThrow(`JobsModule option "${option}" must be`);
+    expect(() => resolveJobsOptions({ connection, ...given })).toThrow('2147483647');
   });
 
   it('refuses extraSettings that are not an object', () => {

@@ -80,7 +80,7 @@ describe('start-up against a backend that does not answer', () => {
 
   it.each([0, -1, '1.5', 2 ** 31])('refuses startupTimeout %p naming it', (startupTimeout) => {
     expect(() => resolveJobsOptions({ connection: { redis: 'redis://127.0.0.1:6379' }, startupTimeout: startupTimeout as number })).toThrow(
-      /^JobsModule option "startupTimeout" must be a positive integer \(ms\) of at most 2147483647; got /,
+      /^JobsModule option "startupTimeout" must be an integer of ms from 1 to 2147483647 \(about 24.8 days, the longest a timer waits\); got /,
     );
   });
 });

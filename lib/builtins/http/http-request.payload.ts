@@ -1,7 +1,7 @@
-import { IsIn, IsInt, IsObject, IsOptional, IsUrl, Min, ValidateBy, buildMessage } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsUrl, ValidateBy, buildMessage } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ExactSchema } from '../payload-schema.js';
-import { IsHttpHeaders } from '../payload-validators.js';
+import { IsDuration, IsHttpHeaders } from '../payload-validators.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -36,8 +36,7 @@ export class HttpRequestPayload {
   body?: unknown;
 
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsDuration()
   @JSONSchema({ description: 'Milliseconds for the request and its redirects; default builtins.http.requestTimeout.' })
   timeout?: number;
 

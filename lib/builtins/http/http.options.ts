@@ -1,5 +1,5 @@
 import type { BuiltinJobOptions } from '../builtin-job.options.js';
-import { badOption, checkPositiveInt, checkStringList } from '../builtin-option.checks.js';
+import { badOption, checkDuration, checkPositiveInt, checkStringList } from '../builtin-option.checks.js';
 import { DestinationPolicy } from './destination-policy.js';
 
 export interface HttpBuiltinOptions extends BuiltinJobOptions {
@@ -57,7 +57,7 @@ export function resolveHttpOptions(given: HttpBuiltinOptions | true): ResolvedHt
       ? HTTP_DEFAULTS.responseHeaders
       : checkStringList('http.responseHeaders', responseHeaders)
     ).map((h) => h.toLowerCase()),
-    requestTimeout: checkPositiveInt('http.requestTimeout', requestTimeout, HTTP_DEFAULTS.requestTimeout),
-    maxRetryAfter: checkPositiveInt('http.maxRetryAfter', maxRetryAfter, HTTP_DEFAULTS.maxRetryAfter),
+    requestTimeout: checkDuration('http.requestTimeout', requestTimeout, HTTP_DEFAULTS.requestTimeout),
+    maxRetryAfter: checkDuration('http.maxRetryAfter', maxRetryAfter, HTTP_DEFAULTS.maxRetryAfter),
   };
 }

@@ -1,6 +1,7 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateBy, buildMessage } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, ValidateBy, buildMessage } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ExactSchema } from '../payload-schema.js';
+import { IsDuration } from '../payload-validators.js';
 import { ENV_NAME } from './shell-command.js';
 
 /** Payload of `ssh.command`. */
@@ -35,8 +36,7 @@ export class SshCommandPayload {
   env?: Record<string, string>;
 
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsDuration()
   @JSONSchema({ description: 'Milliseconds the command may run; then its channel and connection are closed.' })
   timeout?: number;
 }

@@ -1,6 +1,6 @@
 import { isPositiveInt } from '../../option-checks.js';
 import type { BuiltinJobOptions } from '../builtin-job.options.js';
-import { badOption, checkPositiveInt } from '../builtin-option.checks.js';
+import { badOption, checkDuration, checkPositiveInt } from '../builtin-option.checks.js';
 import { normalizeFingerprint } from './host-key.js';
 import type { SshHostOptions } from '../../interfaces/builtin-connections.interface.js';
 import type { JobsExtraSettings } from '../../interfaces/extra-settings.interface.js';
@@ -74,7 +74,7 @@ function resolveHost(alias: string, given: SshHostOptions): ResolvedSshHost {
     privateKey: given.privateKey,
     passphrase: given.passphrase,
     fingerprints,
-    readyTimeout: checkPositiveInt(`${at}.readyTimeout`, given.readyTimeout, SSH_DEFAULTS.readyTimeout),
+    readyTimeout: checkDuration(`${at}.readyTimeout`, given.readyTimeout, SSH_DEFAULTS.readyTimeout),
   };
 }
 
