@@ -11,6 +11,9 @@ import { within } from './runtime/within.js';
 import { JobSchedules } from './scheduling/job-schedules.service.js';
 import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 
+/** How long after start-up the module looks for a SIGTERM handler. */
+const SHUTDOWN_HOOKS_CHECK_MS = 5_000;
+
 /**
  * The one owner of start and stop order. Schedules are reconciled first. Workers (and local crons) start once every
  * provider of the application is initialised, and stop first on shutdown, while queues stay open for jobs that
@@ -20,6 +23,7 @@ import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('JobsModule');
   private started = false;
+  private hooksCheck?: NodeJS.Timeout;
 
   constructor(
     private readonly workers: WorkerHost,
@@ -43,7 +47,10 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     await this.workers.start();
     this.localCrons.start();
     this.logger.log(`Workers started for queues: ${queues.join(', ')} (${this.factory.location}).`);
-    if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
+    // Hosts call enableShutdownHooks() once create() or listen() has returned, after this hook: look a little later.
+    this.hooksCheck = setTimeout(() => {
+      if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
+    }, SHUTDOWN_HOOKS_CHECK_MS).unref();
   }
 
   private async backendReady(): Promise<void> {
@@ -58,6 +65,8 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.hooksCheck);
+    this.factory.closing();
     if (!this.started) return;
     this.started = false;
     await Promise.all([this.localCrons.stop(), this.workers.stop()]);

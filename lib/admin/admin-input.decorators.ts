@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { JsonBody } from './admin-routes.decorator.js';
 import { AdminInputPipe } from './admin-validation.pipe.js';
 
 type Source = 'body' | 'query';
@@ -24,6 +25,8 @@ function adminInput(source: Source, options: { required?: boolean } = {}): Param
       key!,
       descriptor,
     );
+    // Every route that reads a body refuses one that is not JSON (415), so a new route cannot miss the check.
+    if (source === 'body') JsonBody()(target, key, descriptor);
     rawInput(source, AdminInputPipe)(target, key, index);
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import { MAX_DATE_MS } from '../jobs.constants.js';
+import { isStorableDate, STORABLE_DATE_RULE } from './dates.js';
 import { InvalidJobOptionsError, InvalidRunAtError } from '../jobs.errors.js';
 import { toQueueId } from './job-ids.js';
 import { durationRule, isDuration, isPositiveInt } from '../option-checks.js';
@@ -71,11 +71,9 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
   if (o.priority !== undefined) opts.priority = toBullPriority(o.priority);
   if (o.delay !== undefined && o.runAt !== undefined) throw new InvalidRunAtError('cannot be combined with "delay".');
   if (o.delay !== undefined) {
-    if (!(Number.isInteger(o.delay) && o.delay >= 0 && Date.now() + o.delay <= MAX_DATE_MS))
-      throw new InvalidJobOptionsError(
-        'delay',
-        `must be a non-negative integer of ms ending before the year 10000; got ${JSON.stringify(o.delay)}.`,
-      );
+    // A duration like any other; a later start is a date: `runAt`.
+    if (!isDuration(o.delay, 0))
+      throw new InvalidJobOptionsError('delay', `must be ${durationRule(0)}; for a later start use runAt; got ${JSON.stringify(o.delay)}.`);
     opts.delay = o.delay;
   }
   if (o.runAt !== undefined) {
@@ -83,7 +81,7 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
     if (Number.isNaN(at)) throw new InvalidRunAtError(`must be a valid Date; got ${JSON.stringify(o.runAt)}.`);
     const delay = at - Date.now();
     if (delay <= 0) throw new InvalidRunAtError(`must be in the future; got ${o.runAt.toISOString()}.`);
-    if (at > MAX_DATE_MS) throw new InvalidRunAtError(`must be before the year 10000; got ${o.runAt.toISOString()}.`);
+    if (!isStorableDate(o.runAt)) throw new InvalidRunAtError(`must be a date ${STORABLE_DATE_RULE}; got ${o.runAt.toISOString()}.`);
     opts.delay = delay;
   }
   if (o.attempts !== undefined) {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { QueueEvents, QueueEventsProducer } from 'bullmq';
 import { CANCEL_EVENT, CONTROL_QUEUE } from '../jobs.constants.js';
 import { JobCancelledError } from '../jobs.errors.js';
@@ -17,7 +17,6 @@ interface CancelMessage {
  */
 @Injectable()
 export class JobCancellation {
-  private readonly logger = new Logger('JobsModule');
   private producer?: QueueEventsProducer;
   private listener?: QueueEvents;
 
@@ -28,7 +27,7 @@ export class JobCancellation {
 
   async listen(): Promise<void> {
     this.listener = this.factory.queueEvents(CONTROL_QUEUE);
-    this.listener.on('error', (err: Error) => this.logger.error(`Cancel listener: ${err.message}`));
+    this.factory.reportingErrors(this.listener, 'Cancel listener');
     (this.listener as unknown as NodeJS.EventEmitter).on(CANCEL_EVENT, (msg: CancelMessage) =>
       this.active.abort(msg.queue, msg.jobId, new JobCancelledError()),
     );

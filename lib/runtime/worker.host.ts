@@ -104,7 +104,7 @@ export class WorkerHost {
       if (job) this.bus.publish(jobEvents.thrown(job, err));
     });
     worker.on('stalled', (jobId) => void this.publishStalled(worker.name, jobId));
-    worker.on('error', (err) => this.logger.error(`Worker of queue "${worker.name}": ${err.message}`));
+    this.factory.reportingErrors(worker, `Worker of queue "${worker.name}"`);
   }
 
   private async publishStalled(queue: string, jobId: string): Promise<void> {

@@ -1,9 +1,9 @@
-import { MAX_DATE_MS } from '../jobs.constants.js';
+import { isStorableDate, STORABLE_DATE_RULE } from '../policy/dates.js';
 import type { CronOptions } from '../interfaces/schedule.interface.js';
 import { isValidTimeZone } from './cron-expression.js';
 
-const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() >= 0 && v.getTime() <= MAX_DATE_MS;
-const DATE_RULE = 'must be a valid Date between 1970 and 9999';
+const isDate = (v: unknown): v is Date => v instanceof Date && isStorableDate(v);
+const DATE_RULE = `must be a valid Date ${STORABLE_DATE_RULE}`;
 
 /**
  * Checks the timing options shared by `@Cron`, `@Every`, run-time schedules and definitions, the same wherever they are

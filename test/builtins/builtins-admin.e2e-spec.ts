@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JobEventBus, JobsModule, type HttpRequestResult } from '../../lib/index.js';
 import { OpenGuard } from '../support/open.guard.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
-import { adminCall } from '../support/admin-client.js';
+import { adminClient, type AdminClient } from '../support/admin-client.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
 import { queueConnection } from '../support/services.js';
 import { EventLog, waitUntil } from '../support/wait.js';
@@ -11,7 +11,7 @@ let h: HttpTestApp;
 let db: TestDatabase;
 let events: EventLog;
 
-const api = (method: string, path: string, body?: unknown) => adminCall(`${h.url}/jobs`, method, path, body);
+let api: AdminClient;
 
 beforeAll(async () => {
   db = await DATABASES.sqlite();
@@ -31,6 +31,7 @@ beforeAll(async () => {
         },
       }),
   });
+  api = adminClient(h);
   events = new EventLog(h.app.get(JobEventBus));
 }, 30_000);
 

@@ -13,6 +13,7 @@ import { found } from '../found.js';
 import type { CancelResult } from '../../interfaces/job-flow.interface.js';
 import type { JobHandle, JobInfo } from '../../interfaces/job-info.interface.js';
 import { AdminRoutes } from '../admin-routes.decorator.js';
+import { BODY_LIMIT_NOTE } from '../admin.constants.js';
 import { AdminBody, AdminQuery } from '../admin-input.decorators.js';
 import { ErrorDto } from '../dto/error.dto.js';
 import {
@@ -37,7 +38,10 @@ export class RunsController {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Enqueue up to 1,000 jobs; all are checked before any is added' })
+  @ApiOperation({
+    summary: 'Enqueue up to 1,000 jobs; all are checked before any is added',
+    description: `Up to 1,000 jobs, within ${BODY_LIMIT_NOTE}.`,
+  })
   @ApiCreatedResponse({ type: [JobHandleDto] })
   enqueueBulk(@AdminBody() body: BulkEnqueueDto): Promise<JobHandle[]> {
     return this.jobs.addBulk(body.jobs.map((j) => ({ name: j.name, data: j.data ?? {}, options: j.options })));
@@ -46,6 +50,7 @@ export class RunsController {
   @Get()
   @ApiOperation({ summary: 'Jobs in the queues, newest first' })
   @ApiOkResponse({ type: [JobInfoDto] })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No queue of that name.' })
   list(@AdminQuery() query: RunListQueryDto): Promise<JobInfo[]> {
     return this.jobs.list(query);
   }
@@ -53,7 +58,7 @@ export class RunsController {
   @Get(':id')
   @ApiOperation({ summary: 'One job' })
   @ApiOkResponse({ type: JobInfoDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No job of that id, or no queue of that name.' })
   async get(@Param('id') id: string, @AdminQuery() query: QueueQueryDto): Promise<JobInfo> {
     return found(await this.jobs.get(id, query.queue), () => new JobNotFoundError(id));
   }
@@ -61,7 +66,7 @@ export class RunsController {
   @Delete(':id')
   @ApiOperation({ summary: 'Cancel a job: removed if it has not started, told to abort if it runs' })
   @ApiOkResponse({ type: CancelResultDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No job of that id, or no queue of that name.' })
   @ApiConflictResponse({ type: ErrorDto, description: 'The job has finished.' })
   cancel(@Param('id') id: string, @AdminQuery() query: QueueQueryDto): Promise<CancelResult> {
     return this.jobs.cancel(id, query.queue);
@@ -71,7 +76,7 @@ export class RunsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Run a failed, timed-out or cancelled job again with fresh attempts' })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No job of that id, or no queue of that name.' })
   @ApiConflictResponse({ type: ErrorDto, description: 'The job has not failed.' })
   retry(@Param('id') id: string, @AdminQuery() query: QueueQueryDto): Promise<void> {
     return this.jobs.retry(id, query.queue);

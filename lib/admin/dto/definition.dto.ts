@@ -2,8 +2,9 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { JobDefinitionInput } from '../../interfaces/job-history.interface.js';
 import { ANY_JSON } from './any-json.js';
-import { MAX_INT32, NoNul, RequiredName } from './field.decorators.js';
+import { InputSchema, MAX_INT32, NoNul, RequiredName } from './field.decorators.js';
 
+@InputSchema()
 export class CreateDefinitionDto implements JobDefinitionInput {
   @RequiredName({ description: 'Unique.' })
   name!: string;
@@ -65,6 +66,7 @@ export class CreateDefinitionDto implements JobDefinitionInput {
   tags?: string[] | null;
 }
 
+@InputSchema()
 export class UpdateDefinitionDto extends PartialType(CreateDefinitionDto) {}
 
 export class JobDefinitionDto {

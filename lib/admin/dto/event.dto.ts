@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Absent, OptionalText } from './field.decorators.js';
+import { Absent, OptionalText, QueryEnum } from './field.decorators.js';
 import { Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsIn } from 'class-validator';
-import { ANY_JSON } from './any-json.js';
+import { ANY_JSON, PROGRESS } from './any-json.js';
 import { JOB_EVENT_TYPES, type JobEventScope, type JobEventType } from '../../interfaces/job-event.interface.js';
 
 export class EventsQueryDto {
@@ -27,12 +27,9 @@ export class EventsQueryDto {
   @IsIn(JOB_EVENT_TYPES, { each: true })
   types?: JobEventType[];
 
-  @ApiPropertyOptional({
-    enum: ['cluster', 'local'],
+  @QueryEnum('JobEventScope', ['cluster', 'local'], {
     description: 'cluster (default): jobs of every instance; local: only work this instance does.',
   })
-  @Absent()
-  @IsIn(['cluster', 'local'])
   scope?: JobEventScope;
 }
 
@@ -52,7 +49,7 @@ export class JobEventDto {
   @ApiPropertyOptional() maxAttempts?: number;
   @ApiPropertyOptional(ANY_JSON) data?: unknown;
   @ApiPropertyOptional(ANY_JSON) result?: unknown;
-  @ApiPropertyOptional() progress?: number;
+  @ApiPropertyOptional(PROGRESS) progress?: number | object;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) error?: { name: string; message: string };
   @ApiPropertyOptional() retryDelay?: number;
   @ApiPropertyOptional() log?: string;

@@ -1,37 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, Matches } from 'class-validator';
-import { ANY_JSON } from './any-json.js';
-import { Absent, OptionalText, PageLimit } from './field.decorators.js';
+import { Matches } from 'class-validator';
+import { ANY_JSON, RECORDED_PROGRESS } from './any-json.js';
+import { Absent, OptionalDate, OptionalText, PageLimit, QueryEnum } from './field.decorators.js';
 import { EXECUTION_STATUSES, type ExecutionQuery, type ExecutionStatus } from '../../interfaces/job-history.interface.js';
+
+/** Execution ids grow with insertion and fit a signed 64-bit integer on every database. */
+const CURSOR = /^\d{1,18}$/;
 
 export class ExecutionPageQueryDto {
   @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page.' })
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page.', pattern: CURSOR.source })
   @Absent()
-  @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  @Matches(CURSOR, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 }
 
 export class ExecutionQueryDto extends ExecutionPageQueryDto implements ExecutionQuery {
   @OptionalText() name?: string;
-  @ApiPropertyOptional({ enum: EXECUTION_STATUSES }) @Absent() @IsIn(EXECUTION_STATUSES) status?: ExecutionStatus;
+  @QueryEnum('ExecutionStatus', EXECUTION_STATUSES) status?: ExecutionStatus;
   @OptionalText() queue?: string;
   @OptionalText() jobId?: string;
   @OptionalText() definitionId?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Attempts that started at or after this moment.' })
-  @Absent()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDate({ description: 'Attempts that started at or after this moment.' })
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Attempts that started before this moment.' })
-  @Absent()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDate({ description: 'Attempts that started before this moment.' })
   to?: Date;
 }
 
@@ -47,7 +43,7 @@ export class ExecutionDto {
   @ApiProperty(ANY_JSON) result!: unknown;
   @ApiProperty({ type: String, nullable: true }) errorMessage!: string | null;
   @ApiProperty({ type: String, nullable: true }) errorStack!: string | null;
-  @ApiProperty({ nullable: true, oneOf: [{ type: 'number' }, { type: 'object' }] }) progress!: number | object | null;
+  @ApiProperty(RECORDED_PROGRESS) progress!: number | object | null;
   @ApiProperty({ type: [String], nullable: true }) logs!: string[] | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) enqueuedAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: Date | null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn } from 'class-validator';
-import { Absent, MAX_INT32, OptionalInt } from './field.decorators.js';
+import { Absent, InputSchema, MAX_INT32, OptionalDuration, OptionalInt } from './field.decorators.js';
 import type { CleanOptions } from '../../interfaces/job-flow.interface.js';
 import type { QueueCounts } from '../../interfaces/job-info.interface.js';
 
@@ -18,6 +18,7 @@ export class QueueDto implements QueueCounts {
   @ApiProperty() paused!: boolean;
 }
 
+@InputSchema()
 export class DrainQueueDto {
   @ApiPropertyOptional({ default: false, description: 'Remove delayed jobs too.' })
   @Absent()
@@ -25,8 +26,9 @@ export class DrainQueueDto {
   delayed?: boolean;
 }
 
+@InputSchema()
 export class CleanQueueDto implements CleanOptions {
-  @OptionalInt(0, Number.MAX_SAFE_INTEGER, {
+  @OptionalDuration(0, {
     default: 0,
     description: 'Only jobs that finished (or, for waiting states, were created) at least this many ms ago.',
   })

@@ -3,8 +3,9 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import type { JobRetryOptions } from '../../interfaces/job-options.interface.js';
 import { BACKOFF_TYPES } from '../../policy/backoff.js';
-import { Absent, MAX_INT32, OptionalInt } from './field.decorators.js';
+import { Absent, InputSchema, MAX_INT32, OptionalDuration, OptionalInt } from './field.decorators.js';
 
+@InputSchema()
 export class BackoffDto {
   @ApiProperty({ enum: BACKOFF_TYPES })
   @IsIn([...BACKOFF_TYPES])
@@ -36,6 +37,6 @@ export class RetryPolicyDto implements JobRetryOptions {
   @Type(() => BackoffDto)
   backoff?: BackoffDto;
 
-  @OptionalInt(1, MAX_INT32, { description: 'Milliseconds an attempt may run.' })
+  @OptionalDuration(1, { description: 'Milliseconds an attempt may run.' })
   timeout?: number;
 }

@@ -1,12 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsObject, MinDate, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, MinDate, ValidateBy, ValidateNested } from 'class-validator';
 import { MAX_PRIORITY, PRIORITY_LEVELS } from '../../jobs.constants.js';
-import { ANY_JSON } from './any-json.js';
+import { ANY_JSON, PROGRESS } from './any-json.js';
 import { RetryPolicyDto } from './retry-policy.dto.js';
-import { Absent, OptionalInt, OptionalText, PageLimit, QueryInt, RequiredName } from './field.decorators.js';
-
-const MAX_DELAY = 10 * 365 * 86_400_000;
+import {
+  Absent,
+  InputSchema,
+  OptionalDate,
+  OptionalDuration,
+  OptionalText,
+  PageLimit,
+  QueryEnum,
+  QueryInt,
+  RequiredName,
+} from './field.decorators.js';
+import { BODY_LIMIT_NOTE } from '../admin.constants.js';
 import type { JobAddOptions, JobPriority } from '../../interfaces/job-options.interface.js';
 import { isJobPriority, PRIORITY_RULE } from '../../policy/priority.js';
 import type { CancelResult, JobListQuery } from '../../interfaces/job-flow.interface.js';
@@ -34,6 +43,7 @@ const IsPriority = () =>
     },
   });
 
+@InputSchema()
 export class RunOptionsDto extends RetryPolicyDto implements Omit<JobAddOptions, 'deduplication' | 'removeOnComplete' | 'removeOnFail'> {
   @ApiPropertyOptional({
     oneOf: [
@@ -45,13 +55,10 @@ export class RunOptionsDto extends RetryPolicyDto implements Omit<JobAddOptions,
   @IsPriority()
   priority?: JobPriority;
 
-  @OptionalInt(0, MAX_DELAY, { description: 'Milliseconds before the job may run (at most ten years).' })
+  @OptionalDuration(0, { description: 'Milliseconds before the job may run; for a later start, use runAt.' })
   delay?: number;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'A moment in the future; exclusive with delay.' })
-  @Absent()
-  @Type(() => Date)
-  @IsDate()
+  @OptionalDate({ description: 'A moment in the future; exclusive with delay.' })
   @MinDate(() => new Date(), { message: 'runAt must be in the future' })
   @ValidateBy({
     name: 'withoutDelay',
@@ -66,6 +73,7 @@ export class RunOptionsDto extends RetryPolicyDto implements Omit<JobAddOptions,
   jobId?: string;
 }
 
+@InputSchema()
 export class EnqueueRunDto {
   @RequiredName({ description: 'A registered job name (see GET types).', example: 'email.send' })
   name!: string;
@@ -83,8 +91,9 @@ export class EnqueueRunDto {
   options?: RunOptionsDto;
 }
 
+@InputSchema()
 export class BulkEnqueueDto {
-  @ApiProperty({ type: [EnqueueRunDto], minItems: 1, maxItems: 1000 })
+  @ApiProperty({ type: [EnqueueRunDto], minItems: 1, maxItems: 1000, description: `Up to 1,000 jobs, within ${BODY_LIMIT_NOTE}.` })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
@@ -99,9 +108,7 @@ export class QueueQueryDto {
 }
 
 export class RunListQueryDto extends QueueQueryDto implements JobListQuery {
-  @ApiPropertyOptional({ enum: LIST_STATES })
-  @Absent()
-  @IsIn(LIST_STATES)
+  @QueryEnum('JobListState', LIST_STATES)
   state?: JobListQuery['state'];
 
   @OptionalText()
@@ -126,7 +133,7 @@ export class JobInfoDto implements JobInfo {
   @ApiProperty() queue!: string;
   @ApiProperty({ enum: [...LIST_STATES, 'unknown'] }) state!: JobState;
   @ApiProperty(ANY_JSON) data!: unknown;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'object' }] }) progress!: number | object;
+  @ApiProperty(PROGRESS) progress!: number | object;
   @ApiProperty({ type: 'integer', description: 'Attempts that have ended so far.' }) attemptsMade!: number;
   @ApiProperty({ type: 'integer' }) maxAttempts!: number;
   @ApiProperty({ type: 'integer', description: 'BullMQ priority: lower runs first.' }) priority!: number;

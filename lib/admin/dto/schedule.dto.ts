@@ -1,11 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsObject, MaxLength } from 'class-validator';
+import { IsObject, MaxLength } from 'class-validator';
 import type { ScheduleInfo, ScheduleOptions } from '../../interfaces/schedule.interface.js';
 import { RetryPolicyDto } from './retry-policy.dto.js';
 import { ANY_JSON } from './any-json.js';
-import { Absent, MAX_INT32, OptionalInt, OptionalText, RequiredName } from './field.decorators.js';
+import {
+  Absent,
+  InputSchema,
+  MAX_INT32,
+  OptionalDate,
+  OptionalDuration,
+  OptionalInt,
+  OptionalText,
+  RequiredName,
+} from './field.decorators.js';
 
+/** Exactly one of `cron` and `every`; the schedule service refuses both or neither, naming `cron`. */
+@InputSchema({ oneOf: [{ required: ['cron'] }, { required: ['every'] }] })
 export class CreateScheduleDto extends RetryPolicyDto implements ScheduleOptions {
   @RequiredName({ description: 'The registered job name its runs have.' })
   name!: string;
@@ -17,13 +27,13 @@ export class CreateScheduleDto extends RetryPolicyDto implements ScheduleOptions
   @OptionalText({ example: '*/5 * * * *', description: 'Exactly one of cron and every.' })
   cron?: string;
 
-  @OptionalInt(1, MAX_INT32, { description: 'Milliseconds between runs; exactly one of cron and every.' })
+  @OptionalDuration(1, { description: 'Milliseconds between runs; exactly one of cron and every.' })
   every?: number;
 
   @OptionalText({ example: 'UTC' }) timeZone?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @Absent() @IsObject() data?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: String, format: 'date-time' }) @Absent() @Type(() => Date) @IsDate() startDate?: Date;
-  @ApiPropertyOptional({ type: String, format: 'date-time' }) @Absent() @Type(() => Date) @IsDate() endDate?: Date;
+  @OptionalDate({ description: 'No run before this moment.' }) startDate?: Date;
+  @OptionalDate({ description: 'No run after this moment.' }) endDate?: Date;
   @OptionalInt(1, MAX_INT32, { description: 'At most this many runs.' }) limit?: number;
 }
 
