@@ -32,7 +32,10 @@ export class BullMqFactory {
     this.streams = { events: { maxLen: options.eventStreamLength } };
     this.traced = options.telemetry ? { telemetry: options.telemetry } : {};
     this.faults = new ConnectionFaults(this.logger, this.backend.location, () => {
-      this.probeQueue ??= this.reportingErrors(new this.backend.classes.Queue(CONTROL_QUEUE, this.backend.base) as unknown as Queue, 'Probe');
+      this.probeQueue ??= this.reportingErrors(
+        new this.backend.classes.Queue(CONTROL_QUEUE, this.backend.base) as unknown as Queue,
+        'Probe',
+      );
       return this.probeQueue.count();
     });
   }

@@ -11,9 +11,15 @@ const FAULTS: Array<[RegExp, string]> = [
   [/Missing lock for job|Lock mismatch for job/, 'lock lost'],
   [/\b(ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|EAI_AGAIN)\b/, '$1'],
   [/Connection is closed|Stream isn't writeable|Connection ended|Connection terminated|socket hang up/i, 'connection closed'],
-  [/terminating connection|database system is (shutting down|starting up|in recovery)|Client has encountered a connection error/i, 'server restarting'],
+  [
+    /terminating connection|database system is (shutting down|starting up|in recovery)|Client has encountered a connection error/i,
+    'server restarting',
+  ],
   [/timeout exceeded when trying to connect|Connection timeout/i, 'connect timeout'],
-  [/^(CLUSTERDOWN|MOVED|ASK|TRYAGAIN|READONLY|LOADING|MASTERDOWN)\b|ClusterAllFailedError|All sentinels are unreachable|Failed to refresh slots/, 'failover'],
+  [
+    /^(CLUSTERDOWN|MOVED|ASK|TRYAGAIN|READONLY|LOADING|MASTERDOWN)\b|ClusterAllFailedError|All sentinels are unreachable|Failed to refresh slots/,
+    'failover',
+  ],
 ];
 
 const CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
