@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, NotFoundException, Param, Post, Sse, UseFilters, type MessageEvent } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { JobService, JobsExceptionFilter, type JobEvent } from 'nestjs-jobs';
 import { map, type Observable } from 'rxjs';
 import { ReportDto } from './jobs/report.job.js';
@@ -23,12 +24,16 @@ export class ReportsController {
   constructor(private readonly jobs: JobService) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The report is queued: its job id and queue.' })
+  @ApiBadRequestResponse({ description: 'The report does not pass ReportDto: the answer names each field at fault.' })
   order(@Body() report: ReportDto) {
     return this.jobs.add('report.generate', { ...report }, { priority: 'high' });
   }
 
   /** Server-Sent Events of one report, ending with its outcome; an unknown id answers 404. */
   @Sse(':id/events')
+  @ApiOkResponse({ description: "Server-Sent Events of the report's progress, ending with its outcome." })
+  @ApiNotFoundResponse({ description: 'No report has this id.' })
   async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
     if (!(await this.jobs.get(id, 'reports'))) throw new NotFoundException(`No report ${id}.`);
     return this.jobs.watch(id, 'reports').pipe(map(forTheUser));
@@ -36,6 +41,7 @@ export class ReportsController {
 
   /** A page that shows the report's progress live. */
   @Get(':id')
+  @ApiOkResponse({ description: 'An HTML page that follows the report live.' })
   @Header('content-type', 'text/html; charset=utf-8')
   page(@Param('id') id: string): string {
     return reportPage(id);
