@@ -21,6 +21,13 @@ describe('gateway protocol', () => {
     expect(matches(matcherOf('{"op":"subscribe","jobIds":["8"],"queues":["default"]}'), event({}))).toBe(false);
   });
 
+  it('refuses __proto__, constructor and prototype as it refuses any unknown field', () => {
+    for (const key of ['__proto__', 'constructor', 'prototype'])
+      expect(parseRequest(`{"op":"subscribe","${key}":{"names":["x"]}}`)).toEqual({
+        error: { field: key, message: `Unknown field "${key}": subscribe takes op, id, jobIds, names, queues, types.` },
+      });
+  });
+
   it('reads unsubscribe with or without an id', () => {
     expect(parseRequest('{"op":"unsubscribe","id":"a"}')).toEqual({ op: 'unsubscribe', id: 'a' });
     expect(parseRequest('{"op":"unsubscribe"}')).toEqual({ op: 'unsubscribe', id: undefined });
