@@ -35,6 +35,13 @@ type PostgresQuery = { query(sql: string, params: unknown[]): Promise<{ rows: Ar
 /** Milliseconds a new connection may take before it fails, unless the pool settings say otherwise. */
 export const CONNECT_TIMEOUT = 10_000;
 
+/**
+ * Milliseconds a worker waits before it asks again after a query failed for want of a connection (BullMQ's
+ * `runRetryDelay`, 15 s by default). node-postgres fails such a query at once where ioredis holds a command until it
+ * has reconnected, so BullMQ's default left a worker idle for 15 s after a one-second database restart.
+ */
+const RUN_RETRY_DELAY = 1_000;
+
 /** Where the database is, for messages: host, port and database, never a password. */
 function addressOf(pool: { connectionString?: string; host?: string; port?: number | string; database?: string }): string {
   if (pool.connectionString) {
@@ -54,7 +61,7 @@ export function postgresBackend({ postgres, schema, migrate }: PostgresConnectio
   const pool = { connectionTimeoutMillis: CONNECT_TIMEOUT, ...(typeof postgres === 'string' ? { connectionString: postgres } : postgres) };
   return {
     classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
-    base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) } },
+    base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) }, runRetryDelay: RUN_RETRY_DELAY },
     location: `PostgreSQL at ${addressOf(pool)}, schema "${schema ?? DEFAULT_SCHEMA}"`,
     namespace: `postgres:${schema ?? DEFAULT_SCHEMA}`,
     async close() {},

@@ -3,7 +3,8 @@ import type { BackendClasses, IQueueBackend, Queue } from 'bullmq';
 /** BullMQ's classes bound to one backend, the options every object of it is built with, and what closes them. */
 export interface QueueBackend {
   readonly classes: BackendClasses<IQueueBackend, unknown>;
-  readonly base: { connection: unknown; prefix?: string };
+  /** `runRetryDelay` is a worker's; BullMQ's other classes ignore it. */
+  readonly base: { connection: unknown; prefix?: string; runRetryDelay?: number };
   /** Where the queues are, for the start-up log: a Redis prefix or a PostgreSQL schema. */
   readonly location: string;
   /** The queues' namespace, short: `redis:<prefix>` or `postgres:<schema>`; two applications on one database differ in it. */

@@ -11,6 +11,7 @@ import {
   type ExecutionStatsQuery,
   type ExecutionStatus,
 } from '../interfaces/job-history.interface.js';
+import { isStorableDate, STORABLE_DATE_RULE } from '../policy/dates.js';
 import { JobExecution } from './entities/job-execution.entity.js';
 import { EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './history.constants.js';
 import { REDACTED } from './redaction.js';
@@ -20,7 +21,8 @@ const DAY = 86_400_000;
 const RETRYABLE = new Set<ExecutionStatus>(['failed', 'timeout', 'cancelled']);
 /** Ids are bigint: more digits than 18 cannot be one, and PostgreSQL would refuse to compare them. */
 const isRowId = (id: string) => /^\d{1,18}$/.test(id);
-const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
+/** A date the history databases can compare with: a filter outside 1970-9999 is refused here, not by the query. */
+const isDate = (v: unknown): v is Date => v instanceof Date && isStorableDate(v);
 
 /**
  * Reads and prunes the execution history, and runs a recorded failure again. Bigint ids come back as strings on every
@@ -46,7 +48,7 @@ export class JobHistoryService {
     }
     for (const key of ['from', 'to'] as const) {
       if (query[key] !== undefined && !isDate(query[key]))
-        throw new InvalidJobOptionsError(key, `must be a valid Date; got ${JSON.stringify(query[key])}.`);
+        throw new InvalidJobOptionsError(key, `must be a valid Date ${STORABLE_DATE_RULE}; got ${JSON.stringify(query[key])}.`);
     }
     const qb = this.executions.createQueryBuilder('e');
     for (const key of ['name', 'status', 'queue', 'jobId', 'definitionId'] as const) {
@@ -78,10 +80,14 @@ export class JobHistoryService {
   /** Counts by status, completed per minute, and mean and 95th-percentile duration of finished attempts in a window. */
   async stats(query: ExecutionStatsQuery = {}): Promise<ExecutionStats> {
     const until = query.until ?? new Date();
-    if (!isDate(until)) throw new InvalidJobOptionsError('until', `must be a valid Date; got ${JSON.stringify(query.until)}.`);
+    if (!isDate(until))
+      throw new InvalidJobOptionsError('until', `must be a valid Date ${STORABLE_DATE_RULE}; got ${JSON.stringify(query.until)}.`);
     const since = query.since ?? new Date(until.getTime() - DAY);
     if (!isDate(since) || since >= until)
-      throw new InvalidJobOptionsError('since', `must be a valid Date before until; got ${JSON.stringify(query.since)}.`);
+      throw new InvalidJobOptionsError(
+        'since',
+        `must be a valid Date ${STORABLE_DATE_RULE}, before until; got ${JSON.stringify(query.since)}.`,
+      );
     const scope = (qb: SelectQueryBuilder<JobExecution>) => {
       qb.where('e.startedAt >= :since AND e.startedAt < :until', { since, until });
       if (query.name !== undefined) qb.andWhere('e.name = :name', { name: query.name });

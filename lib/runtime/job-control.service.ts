@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { InvalidJobOptionsError, JobNotFoundError, JobStateError } from '../jobs.errors.js';
+import { JobNotFoundError, JobStateError } from '../jobs.errors.js';
+import { cleanOptions } from '../policy/list-query.js';
 import type { CancelResult, CleanOptions } from '../interfaces/job-flow.interface.js';
 import { JobCancellation } from './job-cancellation.service.js';
 import { JobEventBus } from './job-event.bus.js';
@@ -10,14 +11,6 @@ import { findJob } from './job-lookup.js';
 import { QueueRegistry } from './queue.registry.js';
 
 const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
-
-/** `clean`'s options with their defaults; a negative or fractional `grace` or `limit` is refused. */
-export function cleanOptions(options: CleanOptions): Required<CleanOptions> {
-  const { grace = 0, status = 'completed', limit = 0 } = options;
-  if (!(Number.isInteger(grace) && grace >= 0)) throw new InvalidJobOptionsError('grace', 'must be a non-negative integer (ms).');
-  if (!(Number.isInteger(limit) && limit >= 0)) throw new InvalidJobOptionsError('limit', 'must be a non-negative integer.');
-  return { grace, status, limit };
-}
 
 /** `JobService`'s controls: cancel and retry one job; pause, resume, drain and clean a queue. */
 @Injectable()
@@ -56,21 +49,21 @@ export class JobControl {
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   }
 
-  pause(queue: string): Promise<void> {
+  async pause(queue: string): Promise<void> {
     return this.queues.get(queue).pause();
   }
 
-  resume(queue: string): Promise<void> {
+  async resume(queue: string): Promise<void> {
     return this.queues.get(queue).resume();
   }
 
   /** Removes waiting jobs (and delayed ones when asked); active jobs run on. */
-  drain(queue: string, options: { delayed?: boolean } = {}): Promise<void> {
+  async drain(queue: string, options: { delayed?: boolean } = {}): Promise<void> {
     return this.queues.get(queue).drain(options.delayed ?? false);
   }
 
   /** Removes finished jobs older than `grace` ms; returns their ids. */
-  clean(queue: string, options: CleanOptions = {}): Promise<string[]> {
+  async clean(queue: string, options: CleanOptions = {}): Promise<string[]> {
     const { grace, status, limit } = cleanOptions(options);
     return this.queues.get(queue).clean(grace, limit, status);
   }

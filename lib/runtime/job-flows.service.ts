@@ -40,7 +40,7 @@ export class JobFlows {
   }
 
   /** Runs jobs one after another, each once the previous has completed; a failed step fails the rest. */
-  chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
+  async chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
     return chainAsFlow(steps, (root) => this.flow(root));
   }
 

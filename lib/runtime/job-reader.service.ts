@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job, JobType, Queue } from 'bullmq';
 import type { JobInfo, QueueCounts } from '../interfaces/job-info.interface.js';
 import type { JobListQuery } from '../interfaces/job-flow.interface.js';
+import { listQuery } from '../policy/list-query.js';
 import { toJobInfo } from './job-info.mapper.js';
 import { readJob } from './job-lookup.js';
 import { QueueRegistry } from './queue.registry.js';
@@ -30,7 +31,7 @@ export class JobReader {
 
   /** Newest first. Without `queue`, lists across all queues. */
   async list(query: JobListQuery = {}): Promise<JobInfo[]> {
-    const { limit = 50, offset = 0, state, name } = query;
+    const { limit, offset, state, name } = listQuery(query);
     const types = state ? STATE_TYPES[state] : ALL_TYPES;
     const queues = query.queue ? [this.queues.get(query.queue)] : this.queues.names().map((q) => this.queues.get(q));
     const perQueue = await Promise.all(queues.map((q) => q.getJobs(types, 0, offset + limit - 1, false)));

@@ -16,7 +16,7 @@ import type {
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { describeJob, describeJobs } from '../discovery/job-type.describer.js';
 import type { JobService } from '../job.service.js';
-import { cleanOptions } from '../runtime/job-control.service.js';
+import { cleanOptions, listQuery } from '../policy/list-query.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
 import { errorOf, jobEvents } from '../runtime/job-events.js';
 import { chainAsFlow } from '../runtime/job-flows.service.js';
@@ -88,7 +88,7 @@ export class TestingJobService implements Pick<JobService, keyof JobService> {
     return handle;
   }
 
-  chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
+  async chain(steps: JobRequestItem[]): Promise<JobHandle[]> {
     return chainAsFlow(steps, (root) => this.flow(root));
   }
 
@@ -97,7 +97,7 @@ export class TestingJobService implements Pick<JobService, keyof JobService> {
   }
 
   async list(query: JobListQuery = {}): Promise<JobInfo[]> {
-    const { limit = 50, offset = 0, state, name, queue } = query;
+    const { limit, offset, state, name, queue } = listQuery(query);
     if (queue !== undefined) this.engine.checkQueue(queue);
     return this.engine
       .all()

@@ -5,7 +5,7 @@ import { JobProcessor, JobService, JobsModule, type JobHandler, type JobsModuleO
 import { JOB_HISTORY_MIGRATIONS, JobHistoryService } from '../../lib/history.entry.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { testLogger } from '../support/logger.js';
-import { PG_URL, postgresAdmin, uniquePrefix } from '../support/services.js';
+import { PG_URL, onCluster, postgresAdmin, uniquePrefix } from '../support/services.js';
 import { waitUntil } from '../support/wait.js';
 
 @JobProcessor('pg.echo')
@@ -21,7 +21,8 @@ const tablesIn = async (schema: string) =>
   );
 
 /** Whatever the suites' backend, these run on BullMQ's PostgreSQL backend: its set-up and sharing a database with history. */
-describe('queues on PostgreSQL', () => {
+// The cluster run covers Redis Cluster only; the Redis and PostgreSQL runs already run these as they are.
+(onCluster ? describe.skip : describe)('queues on PostgreSQL', () => {
   const schemas: string[] = [];
   const closing: Array<() => Promise<unknown>> = [];
   const newSchema = () => {

@@ -13,6 +13,7 @@ import {
   type JobHandler,
 } from '../../lib/index.js';
 import { MAX_INT32 } from '../../lib/jobs.constants.js';
+import { JobHistoryService } from '../../lib/history.entry.js';
 import { DATABASES, type TestDatabase } from '../support/databases.js';
 import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
 import { adminClient, type AdminClient } from '../support/admin-client.js';
@@ -179,7 +180,10 @@ describe('generated input (property-based)', () => {
           .map((method) => ({ method, path: path.slice('/jobs'.length) })),
       );
     expect(operations.length).toBeGreaterThan(15);
-    const segment = fc.oneof(fc.constantFrom('default', 'x', '0', '%00', 'a'.repeat(300)), fc.string({ minLength: 1, maxLength: 20 }));
+    const segment = fc.oneof(
+      fc.constantFrom('default', 'x', '0', '%00', 'a'.repeat(300)),
+      fc.string({ minLength: 1, maxLength: 20 }).filter((v) => v !== '.' && v !== '..'),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...operations),
@@ -202,6 +206,71 @@ describe('generated input (property-based)', () => {
       { numRuns: 300 },
     );
   }, 120_000);
+
+  it('list, clean, schedule and the history reader refuse what is out of bounds with a JobsError naming the field', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            limit: fc.oneof(fc.integer({ min: -5, max: 600 }), fc.double(), fc.constant(1e9)),
+            offset: fc.oneof(fc.integer({ min: -5, max: 20_000 }), fc.constant(1e12)),
+            state: fc.constantFrom('waiting', 'failed', 'bogus', ''),
+          },
+          { requiredKeys: [] },
+        ),
+        async (query) => {
+          const ok =
+            (query.limit === undefined || (Number.isInteger(query.limit) && query.limit >= 1 && query.limit <= 500)) &&
+            (query.offset === undefined || (Number.isInteger(query.offset) && query.offset >= 0 && query.offset <= 10_000)) &&
+            (query.state === undefined || ['waiting', 'failed'].includes(query.state));
+          const outcome = await jobs.list(query as never).then(
+            (list) => list.length <= (query.limit ?? 50),
+            (err: unknown) => err instanceof InvalidJobOptionsError,
+          );
+          expect({ query, ok, outcome }).toEqual({ query, ok, outcome: true });
+          if (!ok) await expect(jobs.list(query as never)).rejects.toThrow(InvalidJobOptionsError);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    await expect(jobs.clean('default', { grace: MAX_INT32 + 1 })).rejects.toThrow('"grace" must be an integer of ms');
+    await expect(jobs.clean('default', { status: 'everything' as never })).rejects.toThrow('"status" must be one of');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ every: fc.oneof(fc.integer(), fc.double(), fc.constant(MAX_INT32 + 1)) }),
+          fc.record({ cron: fc.constantFrom('0 * * * *', '61 * * * *', 'H * * * *', '') }),
+        ),
+        fc.option(fc.constantFrom('Europe/Paris', 'UTC', 'Mars/Olympus', ''), { nil: undefined }),
+        fc.option(
+          fc.integer({ min: -2, max: 2 }).map((days) => new Date(Date.now() + days * 86_400_000 + 60_000)),
+          { nil: undefined },
+        ),
+        async (timing, timeZone, endDate) => {
+          const accepted = await jobs.schedule('blob.store', { id: 'prop', ...timing, timeZone, endDate }).then(
+            () => true,
+            (err: unknown) => {
+              expect(err).toBeInstanceOf(InvalidJobOptionsError);
+              return false;
+            },
+          );
+          const valid =
+            ('every' in timing
+              ? Number.isInteger(timing.every) && timing.every >= 1 && timing.every <= MAX_INT32
+              : timing.cron === '0 * * * *') &&
+            (timeZone === undefined || ['Europe/Paris', 'UTC'].includes(timeZone)) &&
+            (endDate === undefined || endDate > new Date());
+          expect({ timing, timeZone, endDate, accepted }).toEqual({ timing, timeZone, endDate, accepted: valid });
+        },
+      ),
+      { numRuns: 100 },
+    );
+    await jobs.unschedule('prop');
+    const history = h.app.get(JobHistoryService);
+    await expect(history.find({ from: new Date('+010000-01-01T00:00:00Z') })).rejects.toThrow('"from" must be a valid Date from 1970');
+    await expect(history.find({ to: new Date(-1) })).rejects.toThrow(InvalidJobOptionsError);
+    await expect(history.stats({ since: new Date(-86_400_000), until: new Date(0) })).rejects.toThrow('"since"');
+  }, 60_000);
 
   it('JobService.add refuses every malformed option with a JobsError and stores only what timers and databases hold', async () => {
     await fc.assert(

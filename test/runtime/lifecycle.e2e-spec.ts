@@ -118,6 +118,7 @@ describe('start and shutdown', () => {
       events.stop();
       await moduleRef.close();
       await producer.close();
+      await deletePrefix(prefix);
     }
   });
 

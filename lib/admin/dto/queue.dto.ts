@@ -3,8 +3,7 @@ import { IsBoolean, IsIn } from 'class-validator';
 import { Absent, InputSchema, MAX_INT32, OptionalDuration, OptionalInt } from './field.decorators.js';
 import type { CleanOptions } from '../../interfaces/job-flow.interface.js';
 import type { QueueCounts } from '../../interfaces/job-info.interface.js';
-
-const CLEAN_STATUSES = ['completed', 'failed', 'wait', 'delayed', 'prioritized', 'active'] as const;
+import { CLEAN_STATUSES } from '../../policy/list-query.js';
 
 export class QueueDto implements QueueCounts {
   @ApiProperty() name!: string;

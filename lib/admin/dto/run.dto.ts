@@ -18,21 +18,11 @@ import {
 import { BODY_LIMIT_NOTE } from '../admin.constants.js';
 import type { JobAddOptions, JobPriority } from '../../interfaces/job-options.interface.js';
 import { isJobPriority, PRIORITY_RULE } from '../../policy/priority.js';
+import { LIST_BOUNDS, LIST_STATES } from '../../policy/list-query.js';
 import type { CancelResult, JobListQuery } from '../../interfaces/job-flow.interface.js';
 import type { JobHandle, JobInfo, JobState } from '../../interfaces/job-info.interface.js';
 
 const PRIORITY_NAMES = Object.keys(PRIORITY_LEVELS);
-const LIST_STATES = [
-  'waiting',
-  'prioritized',
-  'delayed',
-  'active',
-  'completed',
-  'failed',
-  'timeout',
-  'cancelled',
-  'waiting-children',
-] as const;
 
 const IsPriority = () =>
   ValidateBy({
@@ -117,7 +107,7 @@ export class RunListQueryDto extends QueueQueryDto implements JobListQuery {
   @PageLimit()
   limit?: number;
 
-  @QueryInt(0, 10_000, { default: 0 })
+  @QueryInt(0, LIST_BOUNDS.maxOffset, { default: 0 })
   offset?: number;
 }
 
