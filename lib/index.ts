@@ -14,6 +14,28 @@ export { JOB_SPAN_ATTRIBUTES } from './runtime/job-tracing.js';
 export { JobProcessor } from './decorators/job-processor.decorator.js';
 export { OnJobEvent } from './decorators/on-job-event.decorator.js';
 export { Cron, Every } from './decorators/cron.decorator.js';
+export { OnAppEvent } from './decorators/on-app-event.decorator.js';
+export { AppEvents } from './events/app-events.service.js';
+export {
+  InvalidAppEventNameError,
+  UnknownAppEventError,
+  AppEventNotAllowedError,
+  AppEventRateLimitError,
+  AppEventNotFoundError,
+} from './events/app-events.errors.js';
+export type {
+  AppEventContext,
+  AppEventInfo,
+  AppEventDelivery,
+  AppEventQuery,
+  AppEventPage,
+  AppEventStats,
+  AppEventCount,
+  EmitOptions,
+  JobsEventsOptions,
+  OnAppEventOptions,
+  StoredAppEvent,
+} from './interfaces/app-events.interface.js';
 export { nextCronRuns } from './scheduling/cron-expression.js';
 export type { CronOptions, ScheduleOptions, ScheduleInfo } from './interfaces/schedule.interface.js';
 export { PRIORITY_LEVELS } from './jobs.constants.js';
@@ -45,7 +67,16 @@ export {
 } from './jobs.errors.js';
 export type { JobHandler, JobHandlers, JobDataOf, JobResultOf, JobName, JobData } from './interfaces/job-handler.interface.js';
 export type { JobContext } from './interfaces/job-context.interface.js';
-export type { JobAddOptions, JobBackoff, BackoffType, JobPriority, KeepJobs, JobRetryOptions } from './interfaces/job-options.interface.js';
+export type {
+  JobAddOptions,
+  JobBackoff,
+  BackoffType,
+  JobBulkOptions,
+  JobPriority,
+  JobTransaction,
+  KeepJobs,
+  JobRetryOptions,
+} from './interfaces/job-options.interface.js';
 export type { JobProcessorOptions } from './interfaces/job-processor-options.interface.js';
 export {
   JOB_EVENT_TYPES,
@@ -92,6 +123,7 @@ export {
   EXECUTION_STATUSES,
   type ExecutionStatus,
   type JobHistoryOptions,
+  type JobOutboxOptions,
   type ExecutionQuery,
   type ExecutionPage,
   type ExecutionStats,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { JobEvent } from './interfaces/job-event.interface.js';
 import { describeJob, describeJobs } from './discovery/job-type.describer.js';
-import type { JobAddOptions } from './interfaces/job-options.interface.js';
+import type { JobAddOptions, JobBulkOptions } from './interfaces/job-options.interface.js';
 import type { JobData, JobName } from './interfaces/job-handler.interface.js';
 import type { JobHandle, JobInfo, JobTypeInfo, QueueCounts } from './interfaces/job-info.interface.js';
 import type {
@@ -50,15 +50,18 @@ export class JobService {
     return job && describeJob(job);
   }
 
-  /** Validates and enqueues one job. Typed by name once `JobHandlers` is augmented. */
+  /**
+   * Validates and enqueues one job; with `transaction`, writes it into that transaction, to reach its queue once it
+   * commits. Typed by name once `JobHandlers` is augmented.
+   */
   async add<N extends JobName>(name: N, data: JobData<N>, options?: JobAddOptions): Promise<JobHandle> {
-    return this.enqueuer.add(await this.requests.build(name, data, options));
+    return this.enqueuer.add(await this.requests.build(name, data, options), options?.transaction);
   }
 
-  /** Validates every item before any is enqueued, then adds them per queue in one round trip each. */
-  async addBulk(items: JobRequestItem[]): Promise<JobHandle[]> {
+  /** Validates every item before any is enqueued, then adds them per queue in one round trip each (or into `transaction`). */
+  async addBulk(items: JobRequestItem[], options: JobBulkOptions = {}): Promise<JobHandle[]> {
     const requests = await Promise.all(items.map((i) => this.requests.build(i.name, i.data, i.options)));
-    return this.enqueuer.addBulk(requests);
+    return this.enqueuer.addBulk(requests, options.transaction);
   }
 
   /** Adds a tree of jobs: each parent runs once all of its children have completed. */

@@ -1,8 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { builtinsEnabled, type JobsBuiltinsOptions } from './builtins/builtins.options.js';
+import { eventsEnabled, resolveEventsOptions } from './events/events.options.js';
 import type { JobsGatewayOptions } from './gateway/jobs-gateway-options.interface.js';
 import { historyEnabled, resolveHistoryOptions } from './history/history.options.js';
+import type { JobsEventsOptions } from './interfaces/app-events.interface.js';
 import type { JobHistoryOptions } from './interfaces/job-history.interface.js';
+import { resolveOutboxOptions } from './outbox/outbox.options.js';
 import type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions } from './interfaces/jobs-admin.interface.js';
 import { importOptional } from './optional-import.js';
 
@@ -22,6 +25,8 @@ export interface JobsModuleExtras {
   metrics?: JobsMetricsOptions;
   /** Built-in job types (`http.request`, `mail.send`, `ssh.command`, `log.message`); each is off unless given. */
   builtins?: JobsBuiltinsOptions;
+  /** Application events (`AppEvents`, `@OnAppEvent`), stored with history and listed by the admin API. Off unless given. */
+  events?: JobsEventsOptions | boolean;
 }
 
 /**
@@ -41,7 +46,8 @@ export function anyExtraOn(extras: JobsModuleExtras): boolean {
   return (
     historyEnabled(extras.history) ||
     [extras.admin, extras.board, extras.gateway, extras.metrics].some(switchedOn) ||
-    builtinsEnabled(extras.builtins)
+    builtinsEnabled(extras.builtins) ||
+    eventsEnabled(extras.events)
   );
 }
 
@@ -60,12 +66,16 @@ async function loadParts(extras: JobsModuleExtras, jobs: DynamicModule): Promise
     await requirePeers('history', ['typeorm', '@nestjs/typeorm']);
     const { historyParts } = await import('./history/history.parts.js');
     const { definitionsParts } = await import('./definitions/definitions.parts.js');
-    parts.push(historyParts(history), definitionsParts(history));
+    const { outboxParts } = await import('./outbox/outbox.parts.js');
+    const outbox = resolveOutboxOptions(typeof extras.history === 'object' ? extras.history.outbox : undefined);
+    parts.push(historyParts(history), definitionsParts(history), outboxParts(history.dataSource, outbox));
   }
+  const events = eventsEnabled(extras.events) ? resolveEventsOptions(extras.events) : undefined;
+  if (events) parts.push(await (await import('./events/events.parts.js')).eventsParts(events, history));
   if (switchedOn(extras.admin)) {
     await requirePeers('admin', ['@nestjs/swagger']);
     const { adminParts } = await import('./admin/admin.parts.js');
-    parts.push(adminParts(extras.admin, withHistory, redact));
+    parts.push(adminParts(extras.admin, withHistory, redact, !!events));
   }
   if (switchedOn(extras.gateway)) {
     const { gatewayParts } = await import('./gateway/gateway.parts.js');

@@ -20,6 +20,7 @@ export const CANCEL_EVENT = 'jobs:cancel';
 export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
 
 export const CRON_METADATA = 'nestjs-jobs:cron';
+export const ON_APP_EVENT_METADATA = 'nestjs-jobs:on-app-event';
 
 /** Scheduler ids say who owns them, so start-up reconciliation removes only what code declared before. */
 export const CODE_SCHEDULE_PREFIX = 'cron/';

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import { JOBS_OPTIONS } from './jobs.constants.js';
+import { JOBS_OPTIONS, ON_APP_EVENT_METADATA } from './jobs.constants.js';
+import { DecoratedMethods } from './discovery/decorated-methods.scanner.js';
+import { JobRegistry } from './runtime/job.registry.js';
 import { JobsConfigurationError } from './jobs.errors.js';
 import { messages } from './jobs.messages.js';
 import type { ResolvedJobsOptions } from './jobs.options.js';
@@ -32,10 +34,13 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     private readonly factory: BullMqFactory,
     private readonly schedules: JobSchedules,
     private readonly localCrons: LocalCronRunner,
+    private readonly registry: JobRegistry,
+    private readonly methods: DecoratedMethods,
     @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.warnIgnoredSubscribers();
     const queues = this.workers.queuesToWork();
     // A backend that is not set up, or not reachable, stops start-up here, rather than failing the first enqueue.
     await this.backendReady();
@@ -51,6 +56,13 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, O
     this.hooksCheck = setTimeout(() => {
       if (process.listenerCount('SIGTERM') === 0) this.logger.warn(messages.noShutdownHooks);
     }, SHUTDOWN_HOOKS_CHECK_MS).unref();
+  }
+
+  /** `@OnAppEvent` methods are registered only by the events extra; without it they would be silently ignored. */
+  private warnIgnoredSubscribers(): void {
+    if (this.registry.all().some((job) => job.kind === 'event')) return;
+    const ignored = this.methods.find(ON_APP_EVENT_METADATA, '@OnAppEvent');
+    if (ignored.length) this.logger.warn(messages.appEventsOff(ignored.map((m) => m.where)));
   }
 
   private async backendReady(): Promise<void> {

@@ -18,6 +18,10 @@ export const messages = {
   badCron: (where: string, expression: unknown, problem: string) =>
     `@Cron on ${where} has expression ${JSON.stringify(expression)}: ${problem}.`,
   badCronOption: (where: string, option: string, detail: string) => `@Cron on ${where}: option "${option}" ${detail}`,
+  appEventsOff: (where: string[]) =>
+    `@OnAppEvent on ${where.join(', ')} will never run: application events are off. Add \`events: true\` (or its options) to JobsModule.forRoot.`,
+  badAppEventPattern: (where: string, problem: string) => `@OnAppEvent on ${where}: the pattern ${problem}.`,
+  badAppEventOption: (where: string, option: string, detail: string) => `@OnAppEvent on ${where}: option "${option}" ${detail}`,
   scheduleCron: (where: string) =>
     `${where} carries @Cron from '@nestjs/schedule': it runs on every instance (and only with ScheduleModule.forRoot()), ` +
     `not once across the cluster. Import Cron from 'nestjs-jobs' for a cluster-safe schedule (or with { distributed: false } ` +

@@ -10,6 +10,7 @@ import { JobFlows } from './runtime/job-flows.service.js';
 import { JobReader } from './runtime/job-reader.service.js';
 import { JobsHealthIndicator } from './observability/jobs-health.indicator.js';
 import { ActiveJobs } from './runtime/active-jobs.registry.js';
+import { AppEventOutlet } from './runtime/app-event.outlet.js';
 import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { ClusterEvents } from './runtime/cluster-events.listener.js';
 import { JobCancellation } from './runtime/job-cancellation.service.js';
@@ -37,6 +38,7 @@ export const JOBS_SERVICES: Type[] = [
   JobRequestBuilder,
   JobEnqueuer,
   JobRunner,
+  AppEventOutlet,
   WorkerHost,
   JobCancellation,
   DecoratedMethods,

@@ -8,9 +8,11 @@ import { credentials } from './credentials.js';
 import { HealthController } from './health.controller.js';
 import { Maintenance } from './maintenance.service.js';
 import { ReportsController } from './reports.controller.js';
+import { SignupDto, SignupsController } from './signups.controller.js';
 import { ReportJob } from './jobs/report.job.js';
 import { PartnerSyncJob } from './jobs/sync.job.js';
 import { TranscodeJob } from './jobs/transcode.job.js';
+import { WelcomeListener } from './welcome.listener.js';
 
 @Injectable()
 class JobLog {
@@ -26,8 +28,8 @@ class JobLog {
 }
 
 @Module({
-  controllers: [ReportsController, HealthController],
-  providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog, Maintenance],
+  controllers: [ReportsController, SignupsController, HealthController],
+  providers: [ReportJob, PartnerSyncJob, TranscodeJob, JobLog, Maintenance, WelcomeListener],
 })
 export class AppModule {
   static register(backends: SampleBackends): DynamicModule {
@@ -47,6 +49,8 @@ export class AppModule {
           metrics: { enabled: true },
           // Ready-made job types: an outgoing HTTP call (never to private addresses) and a log line, from the admin API.
           builtins: { http: true, log: true },
+          // Application events: POST /signups emits user.signed-up; the admin API lists them under /app-events.
+          events: { schemas: { 'user.signed-up': SignupDto }, restEmit: { names: ['user.signed-up'], ratePerMinute: 60 } },
         }),
         TerminusModule,
       ],

@@ -4,6 +4,7 @@ import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { redactEvent, redactionKeys } from '../history/redaction.js';
 import { AdminClosedGuard } from './admin-closed.guard.js';
 import { ADMIN_PATH, EVENT_REDACTION } from './admin.constants.js';
+import { AppEventsController } from './controllers/app-events.controller.js';
 import { DefinitionsController } from './controllers/definitions.controller.js';
 import { EventsController } from './controllers/events.controller.js';
 import { ExecutionsController } from './controllers/executions.controller.js';
@@ -27,16 +28,19 @@ const WITH_HISTORY: Record<string, Type> = {
   executions: ExecutionsController,
   stats: StatsController,
 };
+/** The Events API: stored events need history, and `/events` is the lifecycle stream's. */
+const WITH_EVENTS: Record<string, Type> = { 'app-events': AppEventsController };
 
 /** What `admin` adds to the module: its route classes under `admin.path`, behind the host's guards. */
 export function adminParts(
   admin: JobsAdminOptions,
   withHistory: boolean,
   redactKeys: string[],
+  withEvents = false,
 ): Pick<DynamicModule, 'imports' | 'providers' | 'controllers'> {
   const path = (admin.path ?? 'jobs').replace(/^\/+|\/+$/g, '');
   const guards = admin.guards?.length ? admin.guards : [AdminClosedGuard];
-  const routes = { ...ALWAYS, ...(withHistory ? WITH_HISTORY : {}) };
+  const routes = { ...ALWAYS, ...(withHistory ? WITH_HISTORY : {}), ...(withHistory && withEvents ? WITH_EVENTS : {}) };
   const keys = redactionKeys(redactKeys);
   const providers: Provider[] = [
     { provide: EVENT_REDACTION, useValue: (event: JobEvent) => redactEvent(event, keys) },

@@ -11,6 +11,9 @@ const STATUS_BY_CODE: Record<string, HttpStatus> = {
   QUEUE_UNKNOWN: HttpStatus.NOT_FOUND,
   JOB_DEFINITION_NAME_TAKEN: HttpStatus.CONFLICT,
   JOB_STATE: HttpStatus.CONFLICT,
+  APP_EVENT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  APP_EVENT_NOT_ALLOWED: HttpStatus.FORBIDDEN,
+  APP_EVENT_RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /**
@@ -44,5 +47,8 @@ function fieldsOf(error: JobsError): FieldError[] {
   if (error instanceof JobPayloadTooLargeError) return [{ field: 'data', messages: [error.message] }];
   if (error instanceof UnknownJobError) return [{ field: 'name', messages: [error.message] }];
   if (error instanceof InvalidJobOptionsError) return [{ field: error.option, messages: [error.message] }];
+  // Errors about one input (an event's name, say) carry the field they are about.
+  const { field } = error as JobsError & { field?: unknown };
+  if (typeof field === 'string') return [{ field, messages: [error.message] }];
   return [];
 }

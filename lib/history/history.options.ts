@@ -1,7 +1,8 @@
 import { badOption, durationRule, integerOption, isDuration } from '../option-checks.js';
 import type { JobHistoryOptions } from '../interfaces/job-history.interface.js';
 
-export type ResolvedHistoryOptions = Required<Omit<JobHistoryOptions, 'dataSource' | 'keepPerName' | 'enabled'>> & {
+/** `outbox` is resolved on its own (`resolveOutboxOptions`), for the outbox's parts. */
+export type ResolvedHistoryOptions = Required<Omit<JobHistoryOptions, 'dataSource' | 'keepPerName' | 'enabled' | 'outbox'>> & {
   dataSource?: string;
   keepPerName?: number;
 };
@@ -68,6 +69,6 @@ export function resolveHistoryOptions(history: JobHistoryOptions | true): Resolv
     o.dataSource === undefined || (typeof o.dataSource === 'string' && !!o.dataSource),
     'a DataSource name',
   );
-  const { enabled: _enabled, ...rest } = resolved;
+  const { enabled: _enabled, outbox: _outbox, ...rest } = resolved;
   return rest;
 }

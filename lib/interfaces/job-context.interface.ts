@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import type { EmitOptions } from './emit-options.interface.js';
 
 /** What a handler knows about the attempt it runs, and how it reports back. */
 export interface JobContext<TData = unknown> {
@@ -17,4 +18,6 @@ export interface JobContext<TData = unknown> {
   log(line: string): Promise<void>;
   /** In a flow's parent: the results of its children, keyed by child job id. */
   childResults<T = unknown>(): Promise<Record<string, T>>;
+  /** Emits an application event, as `AppEvents.emit` does (needs the `events` option); resolves with its id. */
+  emit(name: string, payload?: unknown, options?: EmitOptions): Promise<string>;
 }

@@ -1,10 +1,10 @@
 import type { JobAddOptions } from './job-options.interface.js';
 
-/** One job of a bulk add, a flow or a chain. */
+/** One job of a bulk add, a flow or a chain; a bulk add takes its transaction as a whole (`JobBulkOptions`). */
 export interface JobRequestItem {
   name: string;
   data: unknown;
-  options?: Omit<JobAddOptions, 'deduplication'>;
+  options?: Omit<JobAddOptions, 'deduplication' | 'transaction'>;
 }
 
 /** A parent runs after all its children complete; it reads their results with `getChildrenValues` semantics. */

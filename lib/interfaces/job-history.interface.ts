@@ -30,6 +30,16 @@ export interface JobHistoryOptions {
    * if the process that ran it died before writing it, recovered. Default 5000; at least 3 × `flushInterval`.
    */
   recoverAfter?: number;
+  /** The relay that moves jobs added with `transaction` from the outbox table to their queues. */
+  outbox?: JobOutboxOptions;
+}
+
+/** `history.outbox`: how often and how much the relay of jobs added inside the host's transactions reads. */
+export interface JobOutboxOptions {
+  /** Milliseconds between two reads of the outbox table while it is empty. Default 200. */
+  pollInterval?: number;
+  /** Rows moved per read (and per transaction). Default 100. */
+  batchSize?: number;
 }
 
 export interface ExecutionQuery {

@@ -46,7 +46,7 @@ export interface QueueCounts {
 export interface JobTypeInfo {
   name: string;
   queue: string;
-  kind: 'processor' | 'cron';
+  kind: 'processor' | 'cron' | 'event';
   attempts?: number;
   /** Milliseconds an attempt may run. */
   timeout?: number;

@@ -22,6 +22,21 @@ export interface JobRetryOptions {
   timeout?: number;
 }
 
+/**
+ * The host's open TypeORM transaction: the `EntityManager` that `dataSource.transaction(...)` hands its callback, or a
+ * `QueryRunner` after `startTransaction()`, of history's DataSource. Typed by shape so that `nestjs-jobs` needs no
+ * TypeORM types; anything else is refused when the job is added.
+ */
+export interface JobTransaction {
+  readonly connection: object;
+}
+
+/** Options of `addBulk` as a whole. */
+export interface JobBulkOptions {
+  /** Writes every job into this transaction (see `JobAddOptions.transaction`). */
+  transaction?: JobTransaction;
+}
+
 export interface JobAddOptions extends JobRetryOptions {
   priority?: JobPriority;
   /** Milliseconds before the job may run. */
@@ -34,4 +49,9 @@ export interface JobAddOptions extends JobRetryOptions {
   deduplication?: { id: string; ttl?: number };
   removeOnComplete?: KeepJobs;
   removeOnFail?: KeepJobs;
+  /**
+   * Writes the job into the host's transaction (history's outbox table) instead of its queue: it reaches the queue once
+   * the transaction commits, and never if it rolls back. Needs `history`.
+   */
+  transaction?: JobTransaction;
 }

@@ -5,6 +5,7 @@ import type { QueueCounts } from '../interfaces/job-info.interface.js';
 import { JobService } from '../job.service.js';
 import { REPAIR_STATS } from '../history/history.constants.js';
 import type { RepairStats } from '../history/history.repairer.js';
+import { OUTBOX_STATS, type OutboxStats } from '../outbox/outbox.constants.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
 import type { ResolvedMetricsOptions } from './metrics-options.js';
 import { METRICS_OPTIONS } from './metrics.constants.js';
@@ -37,6 +38,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     private readonly bus: JobEventBus,
     private readonly jobs: JobService,
     @Optional() @Inject(REPAIR_STATS) repairStats?: RepairStats,
+    @Optional() @Inject(OUTBOX_STATS) outboxStats?: OutboxStats,
   ) {
     this.ownsRegistry = !options.registry;
     this.registry = options.registry ?? new Registry();
@@ -75,6 +77,29 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     this.queueGauge(prefix + 'queue_failed', 'Failed jobs kept per queue.', (c) => c.failed, registers);
     this.queueGauge(prefix + 'queue_paused', '1 when the queue is paused.', (c) => Number(c.paused), registers);
     if (repairStats) this.recoveryCounters(prefix, repairStats, registers);
+    if (outboxStats) this.outboxMetrics(prefix, outboxStats, registers);
+  }
+
+  /** What the outbox relay moved on this instance, and how long its last job waited, read when scraped. */
+  private outboxMetrics(prefix: string, stats: OutboxStats, registers: Registry[]): void {
+    let counted = 0;
+    new Counter({
+      name: this.named(prefix + 'outbox_relayed_total'),
+      help: 'Jobs this instance moved from the outbox table (added inside host transactions) to their queues.',
+      registers,
+      collect() {
+        this.inc(stats.relayed - counted);
+        counted = stats.relayed;
+      },
+    });
+    new Gauge({
+      name: this.named(prefix + 'outbox_relay_lag_seconds'),
+      help: 'From the add inside the host transaction to the queue add, of the last job this instance relayed.',
+      registers,
+      collect() {
+        this.set(stats.lastLagMs / 1000);
+      },
+    });
   }
 
   /** What history recovery did on this instance, read when scraped. */

@@ -1,7 +1,10 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import type { EmitOptions } from '../interfaces/emit-options.interface.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
+import type { AppEventOutlet } from './app-event.outlet.js';
 import type { JobEventBus } from './job-event.bus.js';
+import { JobsConfigurationError } from '../jobs.errors.js';
 import { jobEvents } from './job-events.js';
 import { fromQueueId } from '../policy/job-ids.js';
 
@@ -23,6 +26,7 @@ export abstract class AttemptContext<TData, TJob extends AttemptSource> implemen
     readonly data: TData,
     readonly signal: AbortSignal,
     protected readonly bus: JobEventBus,
+    private readonly outlet?: AppEventOutlet,
   ) {}
 
   get id(): string {
@@ -42,6 +46,11 @@ export abstract class AttemptContext<TData, TJob extends AttemptSource> implemen
   }
   get logger(): LoggerService {
     return (this._logger ??= new Logger(`${this.job.name}#${this.id}`));
+  }
+
+  emit(name: string, payload?: unknown, options?: EmitOptions): Promise<string> {
+    if (!this.outlet) return Promise.reject(new JobsConfigurationError(`ctx.emit("${name}") is not available in this context.`));
+    return this.outlet.emit(name, payload, options);
   }
 
   abstract progress(value: number | object): Promise<void>;

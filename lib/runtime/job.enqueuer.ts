@@ -1,28 +1,36 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Job } from 'bullmq';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
+import type { JobTransaction } from '../interfaces/job-options.interface.js';
 import { JobEventBus } from './job-event.bus.js';
 import { jobEvents } from './job-events.js';
 import { fromQueueId } from '../policy/job-ids.js';
 import type { StoredJobOptions } from '../policy/job-options.policy.js';
-import type { JobRequest } from './job-request.builder.js';
+import type { JobRequest, QueuedRequest } from './job-request.builder.js';
 import { QueueRegistry } from './queue.registry.js';
+import { TRANSACTIONAL_ENQUEUER, transactional, type TransactionalEnqueuer } from './transactional-enqueuer.js';
 
-/** Puts validated requests on their queues and reports each add as `enqueued`, or `deduplicated` when nothing was added. */
+/**
+ * Puts validated requests on their queues and reports each add as `enqueued`, or `deduplicated` when nothing was added;
+ * with a transaction, hands them to the outbox instead, which adds them once the transaction has committed.
+ */
 @Injectable()
 export class JobEnqueuer {
   constructor(
     private readonly queues: QueueRegistry,
     private readonly bus: JobEventBus,
+    @Optional() @Inject(TRANSACTIONAL_ENQUEUER) private readonly outbox?: TransactionalEnqueuer,
   ) {}
 
-  async add(request: JobRequest): Promise<JobHandle> {
+  async add(request: JobRequest, transaction?: JobTransaction): Promise<JobHandle> {
+    if (transaction !== undefined) return (await transactional(this.outbox).write([request], transaction))[0];
     const job = await this.queues.get(request.job.queue).add(request.job.name, request.data, request.opts);
     return this.enqueued(job, request);
   }
 
   /** Adds per queue in one round trip each; handles come back in the order of `requests`. */
-  async addBulk(requests: JobRequest[]): Promise<JobHandle[]> {
+  async addBulk(requests: QueuedRequest[], transaction?: JobTransaction): Promise<JobHandle[]> {
+    if (transaction !== undefined) return transactional(this.outbox).write(requests, transaction);
     const byQueue = new Map<string, number[]>();
     requests.forEach((r, index) => {
       const indexes = byQueue.get(r.job.queue);
@@ -53,7 +61,7 @@ export class JobEnqueuer {
     this.bus.publish(jobEvents.enqueued(type, job));
   }
 
-  private async enqueued(job: Job, request: JobRequest): Promise<JobHandle> {
+  private async enqueued(job: Job, request: QueuedRequest): Promise<JobHandle> {
     return this.settled(job, job.id === request.opts.jobId && (await this.storedByThisAdd(job, request.opts.addToken)));
   }
 

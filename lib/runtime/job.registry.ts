@@ -10,8 +10,8 @@ export interface RegisteredJob {
   name: string;
   queue: string;
   className: string;
-  /** `processor`: a `@JobProcessor` class; `cron`: a `@Cron` / `@Every` method. */
-  kind: 'processor' | 'cron';
+  /** `processor`: a `@JobProcessor` class; `cron`: a `@Cron` / `@Every` method; `event`: an `@OnAppEvent` method. */
+  kind: 'processor' | 'cron' | 'event';
   handler: JobHandler<unknown, unknown>;
   options: JobProcessorOptions;
   baseOptions: JobsOptions & { timeout?: number };

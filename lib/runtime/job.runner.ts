@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { JobTimeoutError, ShutdownAbort, UnrecoverableJobError } from '../jobs.errors.js';
 import { JobRegistry } from './job.registry.js';
 import { ActiveJobs } from './active-jobs.registry.js';
+import { AppEventOutlet } from './app-event.outlet.js';
 import { RunningJobContext } from './job-context.js';
 import { JobEventBus } from './job-event.bus.js';
 import type { StoredJobOptions } from '../policy/job-options.policy.js';
@@ -22,6 +23,7 @@ export class JobRunner {
     private readonly registry: JobRegistry,
     private readonly active: ActiveJobs,
     private readonly bus: JobEventBus,
+    private readonly outlet: AppEventOutlet,
   ) {}
 
   processor(): Processor {
@@ -38,7 +40,7 @@ export class JobRunner {
     try {
       const schema = registered.options.schema;
       const data: unknown = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
-      const ctx = new RunningJobContext(job, data, controller.signal, this.bus);
+      const ctx = new RunningJobContext(job, data, controller.signal, this.bus, this.outlet);
       if (this.bus.listensTo('active')) this.bus.publish(jobEvents.active(job));
       controller.signal.throwIfAborted();
       const result = registered.handler.handle(data, ctx);

@@ -4,6 +4,7 @@ import { CODE_SCHEDULE_PREFIX, JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobTimeoutError, ShutdownAbort } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
 import { ActiveJobs } from '../runtime/active-jobs.registry.js';
+import { AppEventOutlet } from '../runtime/app-event.outlet.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
 import { errorOf, jobEvents, type EventSource } from '../runtime/job-events.js';
 import { untilAborted } from '../runtime/until-aborted.js';
@@ -35,6 +36,7 @@ export class LocalCronRunner {
     private readonly crons: CronRegistry,
     private readonly scheduler: SchedulerRegistry,
     private readonly bus: JobEventBus,
+    private readonly outlet: AppEventOutlet,
     @Inject(JOBS_OPTIONS) private readonly options: ResolvedJobsOptions,
   ) {}
 
@@ -90,7 +92,7 @@ export class LocalCronRunner {
     const release = this.running.track(LOCAL_QUEUE, id, controller);
     const timeout = cron.options.timeout;
     const timer = timeout ? setTimeout(() => controller.abort(new JobTimeoutError(timeout)), timeout) : undefined;
-    const ctx = new LocalJobContext(id, cron.name, LOCAL_QUEUE, cron.options.data, controller.signal, this.bus);
+    const ctx = new LocalJobContext(id, cron.name, LOCAL_QUEUE, cron.options.data, controller.signal, this.bus, this.outlet);
     // A local run is one attempt of a job on no queue, shaped as BullMQ's job so its events are made like any other.
     const run: EventSource = {
       id,

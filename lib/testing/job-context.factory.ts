@@ -7,6 +7,8 @@ export interface TestJobContext<TData> extends JobContext<TData> {
   readonly logs: string[];
   /** Values the handler gave to `progress`, oldest first. */
   readonly progressUpdates: Array<number | object>;
+  /** Application events the handler gave to `emit`, oldest first. */
+  readonly emitted: Array<{ name: string; payload: unknown; source?: string }>;
   /** Aborts `signal`, as a timeout, a cancel or shutdown would. */
   abort(reason?: unknown): void;
 }
@@ -31,6 +33,7 @@ export function createJobContext<TData>(data: TData, options: TestJobContextOpti
   const { id = 'test-job', name = 'test', queue = 'default', attempt = 1, maxAttempts = Math.max(attempt, 1) } = options;
   const logs: string[] = [];
   const progressUpdates: Array<number | object> = [];
+  const emitted: TestJobContext<TData>['emitted'] = [];
   return {
     id,
     name,
@@ -42,9 +45,14 @@ export function createJobContext<TData>(data: TData, options: TestJobContextOpti
     logger: options.logger ?? new Logger(`${name}#${id}`),
     logs,
     progressUpdates,
+    emitted,
     abort: (reason?: unknown) => controller.abort(reason),
     progress: async (value) => void progressUpdates.push(value),
     log: async (line) => void logs.push(line),
     childResults: async <T>() => (options.childResults ?? {}) as Record<string, T>,
+    emit: async (name, payload, emitOptions) => {
+      emitted.push({ name, payload, source: emitOptions?.source });
+      return `test-event-${emitted.length}`;
+    },
   };
 }

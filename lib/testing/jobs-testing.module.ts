@@ -8,6 +8,11 @@ import { resolveJobsOptions } from '../jobs.options.js';
 import { JobService } from '../job.service.js';
 import { badOption } from '../option-checks.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
+import { AppEventOutlet } from '../runtime/app-event.outlet.js';
+import { AppEvents } from '../events/app-events.service.js';
+import { appEventsProviders } from '../events/events.parts.js';
+import { eventsEnabled, resolveEventsOptions } from '../events/events.options.js';
+import type { JobsEventsOptions } from '../interfaces/app-events.interface.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
 import { JobRegistry } from '../runtime/job.registry.js';
 import { CronExplorer } from '../scheduling/cron.explorer.js';
@@ -27,6 +32,8 @@ export interface JobsTestingOptions {
   maxPayloadBytes?: number;
   /** As `JobsModule.forRoot`'s. */
   inputLimits?: JobsModuleOptions['inputLimits'];
+  /** As `JobsModule.forRoot`'s: `AppEvents` and `@OnAppEvent` subscribers, whose deliveries are jobs of this mode (no store). */
+  events?: JobsEventsOptions | boolean;
   /** Registers `JobService`, `JobEventBus` and `JobsTesting` for every module. Default true. */
   isGlobal?: boolean;
 }
@@ -45,7 +52,7 @@ const NO_BACKEND = { redis: 'redis://testing.invalid' };
 @Module({})
 export class JobsTestingModule {
   static forRoot(options: JobsTestingOptions = {}): DynamicModule {
-    const { mode = 'fake', defaultJobOptions, maxPayloadBytes, inputLimits, isGlobal = true } = options;
+    const { mode = 'fake', defaultJobOptions, maxPayloadBytes, inputLimits, isGlobal = true, events } = options;
     if (mode !== 'inline' && mode !== 'fake') badOption('mode', "'inline' or 'fake'", mode);
     const resolved = resolveJobsOptions({ connection: NO_BACKEND, defaultJobOptions, maxPayloadBytes, inputLimits, workers: false });
     return {
@@ -67,8 +74,10 @@ export class JobsTestingModule {
         TestingJobService,
         { provide: JobService, useExisting: TestingJobService },
         JobsTesting,
+        AppEventOutlet,
+        ...(eventsEnabled(events) ? appEventsProviders(resolveEventsOptions(events)) : []),
       ],
-      exports: [JobService, JobEventBus, JobsTesting],
+      exports: [JobService, JobEventBus, JobsTesting, ...(eventsEnabled(events) ? [AppEvents] : [])],
     };
   }
 }

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { JobCancelledError, JobNotFoundError, JobTimeoutError, UnknownQueueError } from '../jobs.errors.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { toQueueId } from '../policy/job-ids.js';
+import { AppEventOutlet } from '../runtime/app-event.outlet.js';
 import { JobEventBus } from '../runtime/job-event.bus.js';
 import { jobEvents } from '../runtime/job-events.js';
 import type { JobRequest } from '../runtime/job-request.builder.js';
@@ -27,6 +28,7 @@ export class TestingJobs {
   constructor(
     private readonly registry: JobRegistry,
     private readonly bus: JobEventBus,
+    private readonly outlet: AppEventOutlet,
     @Inject(JOBS_TESTING_MODE) readonly mode: JobsTestingMode,
   ) {
     // Every event is both this process's and the cluster's: there is no other instance to hear from.
@@ -169,7 +171,7 @@ export class TestingJobs {
       if (!registered) throw new Error(`No processor for job "${job.name}" in this application.`);
       const schema = registered.options.schema;
       const data: unknown = schema && job.data && typeof job.data === 'object' ? plainToInstance(schema, job.data) : job.data;
-      const ctx = new TestingJobContext(job, data, controller.signal, this.bus);
+      const ctx = new TestingJobContext(job, data, controller.signal, this.bus, this.outlet);
       const result = await untilAborted(
         Promise.resolve().then(() => registered.handler.handle(data, ctx)),
         controller.signal,

@@ -47,7 +47,7 @@ beforeAll(async () => {
   h = await createHttpApp({
     database: db.options,
     providers: [MailJob],
-    extras: { history: { flushInterval: 50 }, admin: { enabled: true, guards: [OpenGuard] } },
+    extras: { history: { flushInterval: 50 }, events: true, admin: { enabled: true, guards: [OpenGuard] } },
   });
   api = adminClient(h);
   // As README shows it: security and servers are the host's part of the document.
@@ -87,7 +87,7 @@ describe('the Swagger document of the admin API', () => {
       return expected.filter((status) => !operation.responses[status]).map((status) => `${method} ${path}: ${status}`);
     });
     expect(missing).toEqual([]);
-    expect(operations().filter((o) => o.operation.requestBody)).toHaveLength(7);
+    expect(operations().filter((o) => o.operation.requestBody)).toHaveLength(9);
   });
 
   it('says what the API enforces: no unknown fields, a cursor pattern, cron or every, durations within a timer', () => {

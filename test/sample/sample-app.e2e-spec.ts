@@ -213,6 +213,25 @@ describe('the sample application', () => {
     expect(failed.failedReason).toContain('is a loopback, private, link-local or metadata address');
   });
 
+  it('turns a sign-up posted to a route of its own into a welcome job, through an application event', async () => {
+    const signUp = (email: string) =>
+      fetch(`${url}/api/v1/signups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const response = await signUp('ada@example.com');
+    expect(response.status).toBe(201);
+    const { eventId } = await json<{ eventId: string }>(response);
+    const event = await waitUntil(
+      async () => {
+        const stored = await json(admin('GET', `/app-events/${eventId}`));
+        return stored.deliveries?.[0]?.status === 'completed' ? stored : undefined;
+      },
+      10_000,
+      'the sign-up delivered',
+    );
+    expect(event).toMatchObject({ name: 'user.signed-up', source: 'signups', subscribers: ['event:WelcomeListener.welcome'] });
+    await waitUntil(() => /\[Signups\] welcome ada@example.com/.test(output()), 10_000, 'the welcome job');
+    expect((await signUp('not-an-address')).status).toBe(400);
+  });
+
   it('cancels a running job through the admin API', async () => {
     const { id } = await json<{ id: string }>(admin('POST', '/runs', { name: 'video.transcode', data: { seconds: 8 } }));
     await waitUntil(async () => (await json(admin('GET', `/runs/${id}`))).state === 'active', 10_000, 'active');

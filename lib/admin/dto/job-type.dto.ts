@@ -3,7 +3,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 export class JobTypeDto {
   @ApiProperty() name!: string;
   @ApiProperty() queue!: string;
-  @ApiProperty({ description: '`processor`: a @JobProcessor class; `cron`: a @Cron method.' }) kind!: 'processor' | 'cron';
+  @ApiProperty({
+    enum: ['processor', 'cron', 'event'],
+    description: '`processor`: a @JobProcessor class; `cron`: a @Cron method; `event`: an @OnAppEvent method.',
+  })
+  kind!: 'processor' | 'cron' | 'event';
   @ApiPropertyOptional() attempts?: number;
   @ApiPropertyOptional({ description: 'Milliseconds an attempt may run.' }) timeout?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) backoff?: unknown;

@@ -2,7 +2,7 @@ import type { QueryRunner } from 'typeorm';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 
-export function dialectOf(queryRunner: QueryRunner): Dialect {
+export function dialectOf(queryRunner: Pick<QueryRunner, 'connection'>): Dialect {
   const type = queryRunner.connection.options.type;
   if (type === 'postgres') return 'postgres';
   if (type === 'mysql' || type === 'mariadb') return 'mysql';
