@@ -191,7 +191,7 @@ describe('the sample application', () => {
     const unknown = await admin('POST', '/runs', { name: 'report.gen', data: {} });
     expect(unknown.status).toBe(400);
     expect((await json(unknown)).message).toContain(
-      'known jobs: http.request, jobs.history.retention, log.message, partner.sync, report.generate, sessions.cleanup, video.transcode',
+      'known jobs: event:WelcomeListener.welcome, http.request, jobs.events.retention, jobs.history.retention, log.message, partner.sync, report.generate, sessions.cleanup, video.transcode',
     );
   });
 
@@ -242,7 +242,12 @@ describe('the sample application', () => {
   it('lists its cron and its run-time schedule, and takes a new one', async () => {
     const list = async () =>
       (await json<Array<{ id: string; origin: string }>>(admin('GET', '/schedules'))).map((s) => `${s.origin}:${s.id}`);
-    expect((await list()).sort()).toEqual(['code:jobs.history.retention', 'code:sessions.cleanup', 'runtime:nightly-sales']);
+    expect((await list()).sort()).toEqual([
+      'code:jobs.events.retention',
+      'code:jobs.history.retention',
+      'code:sessions.cleanup',
+      'runtime:nightly-sales',
+    ]);
     const created = await admin('POST', '/schedules', {
       name: 'partner.sync',
       id: 'acme-hourly',
