@@ -1,6 +1,6 @@
 import type { Telemetry } from 'bullmq';
 import { DEFAULT_PREFIX } from './jobs.constants.js';
-import { badOption, durationRule, integerOption, isDuration, isPositiveInt } from './option-checks.js';
+import { ATTEMPTS_RULE, badOption, durationRule, integerOption, isAttempts, isDuration, isPositiveInt } from './option-checks.js';
 import type { JobBackoff, KeepJobs } from './interfaces/job-options.interface.js';
 import type { JobsExtraSettings } from './interfaces/extra-settings.interface.js';
 import type { JobsConnection, JobsModuleOptions, QueueOptions, StalledJobOptions } from './interfaces/jobs-module-options.interface.js';
@@ -149,7 +149,7 @@ export function resolveJobsOptions(options: JobsModuleOptions): ResolvedJobsOpti
 
   const given = options.defaultJobOptions ?? {};
   const attempts = integerOption(given.attempts ?? DEFAULT_JOB_OPTIONS.attempts);
-  if (!isPositiveInt(attempts)) fail('defaultJobOptions.attempts', 'a positive integer', attempts);
+  if (!isAttempts(attempts)) fail('defaultJobOptions.attempts', ATTEMPTS_RULE, attempts);
   const timeout = integerOption(given.timeout);
   if (timeout !== undefined && !isDuration(timeout)) fail('defaultJobOptions.timeout', durationRule(), timeout);
   const backoff = normalizeBackoff(backoffOption(given.backoff ?? DEFAULT_JOB_OPTIONS.backoff), 'defaultJobOptions.backoff');

@@ -18,6 +18,10 @@ export function integerOption<T>(value: T): T | number {
 
 export const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 
+/** A job's attempts: a positive integer the databases' `int` columns (BullMQ's on PostgreSQL, history's) can hold. */
+export const isAttempts = (v: unknown): v is number => isPositiveInt(v) && v <= MAX_INT32;
+export const ATTEMPTS_RULE = `a positive integer of at most ${MAX_INT32}`;
+
 /**
  * Stops start-up naming the option at fault by its path in `forRoot` (`history.batchSize`, `builtins.ssh.hosts.a.port`),
  * what it expected and what it got, as `show` writes it.

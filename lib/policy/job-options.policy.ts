@@ -3,7 +3,7 @@ import type { JobsOptions } from 'bullmq';
 import { isStorableDate, STORABLE_DATE_RULE } from './dates.js';
 import { InvalidJobOptionsError, InvalidRunAtError } from '../jobs.errors.js';
 import { toQueueId } from './job-ids.js';
-import { durationRule, isDuration, isPositiveInt } from '../option-checks.js';
+import { ATTEMPTS_RULE, durationRule, isAttempts, isDuration } from '../option-checks.js';
 import type { JobAddOptions, JobBackoff, KeepJobs } from '../interfaces/job-options.interface.js';
 import type { JobProcessorOptions } from '../interfaces/job-processor-options.interface.js';
 import { normalizeBackoff, toBullBackoff } from './backoff.js';
@@ -38,7 +38,7 @@ export function baseJobOptions(
   fail: (option: string, detail: string) => never,
 ): StoredJobOptions {
   const attempts = processor.attempts ?? defaults.attempts;
-  if (!isPositiveInt(attempts)) fail('attempts', `must be a positive integer; got ${JSON.stringify(attempts)}.`);
+  if (!isAttempts(attempts)) fail('attempts', `must be ${ATTEMPTS_RULE}; got ${JSON.stringify(attempts)}.`);
   const timeout = processor.timeout ?? defaults.timeout;
   if (timeout !== undefined && !isDuration(timeout)) fail('timeout', `must be ${durationRule()}; got ${JSON.stringify(timeout)}.`);
   let backoff = defaults.backoff;
@@ -85,8 +85,8 @@ export function storedJobOptions(base: StoredJobOptions, o: JobAddOptions): Stor
     opts.delay = delay;
   }
   if (o.attempts !== undefined) {
-    if (!isPositiveInt(o.attempts))
-      throw new InvalidJobOptionsError('attempts', `must be a positive integer; got ${JSON.stringify(o.attempts)}.`);
+    if (!isAttempts(o.attempts))
+      throw new InvalidJobOptionsError('attempts', `must be ${ATTEMPTS_RULE}; got ${JSON.stringify(o.attempts)}.`);
     opts.attempts = o.attempts;
   }
   if (o.timeout !== undefined) {

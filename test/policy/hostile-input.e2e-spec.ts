@@ -156,6 +156,10 @@ describe('hostile shapes through JobService', () => {
       '"every" must be an integer of ms from 1 to 2147483647',
     );
     expect((await jobs.add('blob.store', {}, { timeout: MAX_INT32 })).id).toBeTruthy();
+    // Found by the property below: BullMQ's PostgreSQL backend stores attempts in an int column.
+    await expect(jobs.add('blob.store', {}, { attempts: 2 ** 52 })).rejects.toThrow(
+      '"attempts" must be a positive integer of at most 2147483647',
+    );
   });
 
   it('checks a time zone and an end date the same way for cron and every schedules', async () => {
