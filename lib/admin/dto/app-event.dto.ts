@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, Matches } from 'class-validator';
+import { Allow } from 'class-validator';
 import { ANY_JSON } from './any-json.js';
-import { Absent, InputSchema, IsIsoDate, OptionalDate, OptionalText, PageLimit, QueryInt, RequiredName } from './field.decorators.js';
+import { InputSchema, IsIsoDate, OptionalDate, OptionalText, PageCursor, PageLimit, QueryInt, RequiredName } from './field.decorators.js';
 import { EXECUTION_STATUSES } from '../../interfaces/job-history.interface.js';
 import type {
   AppEventCount,
@@ -14,7 +14,6 @@ import type {
 import { EVENT_NAME_RULE, EVENT_PATTERN_RULE } from '../../events/event-names.js';
 
 /** Event sequence numbers grow with insertion and fit a signed 64-bit integer on every database. */
-const CURSOR = /^\d{1,18}$/;
 
 @InputSchema()
 export class EmitAppEventDto {
@@ -44,9 +43,7 @@ export class AppEventQueryDto implements AppEventQuery {
   @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page.', pattern: CURSOR.source })
-  @Absent()
-  @Matches(CURSOR, { message: 'cursor must be the nextCursor of a previous page' })
+  @PageCursor()
   cursor?: string;
 }
 

@@ -1,19 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
 import { ANY_JSON, RECORDED_PROGRESS } from './any-json.js';
-import { Absent, OptionalDate, OptionalText, PageLimit, QueryEnum } from './field.decorators.js';
+import { OptionalDate, OptionalText, PageCursor, PageLimit, QueryEnum } from './field.decorators.js';
 import { EXECUTION_STATUSES, type ExecutionQuery, type ExecutionStatus } from '../../interfaces/job-history.interface.js';
 
 /** Execution ids grow with insertion and fit a signed 64-bit integer on every database. */
-const CURSOR = /^\d{1,18}$/;
 
 export class ExecutionPageQueryDto {
   @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page.', pattern: CURSOR.source })
-  @Absent()
-  @Matches(CURSOR, { message: 'cursor must be the nextCursor of a previous page' })
+  @PageCursor()
   cursor?: string;
 }
 

@@ -55,6 +55,17 @@ export const QueryEnum = (name: string, values: readonly string[], options: ApiP
 /** `limit` of a list read from the query string. */
 export const PageLimit = () => QueryInt(1, 500, { default: 50 });
 
+/** Cursors are the id of the last row of a page: a bigint's digits. */
+const CURSOR = /^\d{1,18}$/;
+
+/** `cursor` of a list read from the query string: the `nextCursor` of the previous page. */
+export const PageCursor = () =>
+  applyDecorators(
+    ApiPropertyOptional({ description: '`nextCursor` of the previous page.', pattern: CURSOR.source }),
+    Absent(),
+    Matches(CURSOR, { message: 'cursor must be the nextCursor of a previous page' }),
+  );
+
 /**
  * An ISO 8601 date-time string (`parseIsoDate`) within what the stores keep (`isStorableDate`), read into a `Date`.
  * A number, a date without a time or offset and a day the calendar lacks stay as they came and are refused.
