@@ -5,6 +5,9 @@ import fc from 'fast-check';
 import { IsIsoDate } from '../../lib/admin/dto/field.decorators.js';
 import { MAX_DATE_MS } from '../../lib/jobs.constants.js';
 
+// A fixed seed keeps CI repeatable; FC_SEED=<n> (or a random one) explores further by hand.
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261202) });
+
 class Moment {
   @IsIsoDate() at!: Date;
 }

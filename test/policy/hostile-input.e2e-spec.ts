@@ -19,6 +19,9 @@ import { createHttpApp, type HttpTestApp } from '../support/http-app.js';
 import { adminClient, type AdminClient } from '../support/admin-client.js';
 import { OpenGuard } from '../support/open.guard.js';
 
+// A fixed seed keeps CI repeatable; FC_SEED=<n> (or a random one) explores further by hand.
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261202) });
+
 class NoteDto {
   @IsString() @MaxLength(200) text!: string;
 }

@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DEFAULT_INPUT_LIMITS, inputShapeProblem } from '../../lib/policy/input-shape.js';
 
+// A fixed seed keeps CI repeatable; FC_SEED=<n> (or a random one) explores further by hand.
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261202) });
+
 /** `{ a: { a: … } }` `levels` deep, built without recursion, as JSON.parse would give it. */
 function nested(levels: number): unknown {
   let value: unknown = 1;
