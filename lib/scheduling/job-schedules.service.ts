@@ -154,7 +154,11 @@ export class JobSchedules {
         schedulerId,
         { pattern: o.cron, every: o.every, tz: o.timeZone, startDate: o.startDate, endDate: o.endDate, limit: o.limit },
         { name: jobName, data, opts: { ...template, ...origin } },
-      );
+      )
+      .catch((err: Error) => {
+        // Instances starting together upsert the same scheduler; the one that lost the race finds its next run made.
+        if (!err.message.startsWith('Cannot create job scheduler iteration - job ID already exists')) throw err;
+      });
     return job.queue;
   }
 
