@@ -9,7 +9,7 @@ import { BullMqFactory } from './runtime/bullmq.factory.js';
 import { JobCancellation } from './runtime/job-cancellation.service.js';
 import { QueueRegistry } from './runtime/queue.registry.js';
 import { WorkerHost } from './runtime/worker.host.js';
-import { within } from './runtime/within.js';
+import { within } from './within.js';
 import { JobSchedules } from './scheduling/job-schedules.service.js';
 import { LocalCronRunner } from './scheduling/local-cron.runner.js';
 

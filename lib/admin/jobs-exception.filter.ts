@@ -35,6 +35,11 @@ export class JobsExceptionFilter extends BaseExceptionFilter<JobsError | HttpExc
       message: error.message,
       ...(fields.length ? { fields } : {}),
     };
+    // A refusal that knows when to come back says so, as HTTP asks of a 429.
+    const { retryAfterSeconds } = error as JobsError & { retryAfterSeconds?: unknown };
+    const http = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+    if (typeof retryAfterSeconds === 'number' && http && host.getType() === 'http')
+      http.setHeader(host.switchToHttp().getResponse(), 'Retry-After', String(retryAfterSeconds));
     // Nest's own filter writes the answer, on whichever HTTP platform the host runs.
     super.catch(new HttpException(body, status, { cause: error }), host);
   }

@@ -1,6 +1,7 @@
 import { DEFAULT_SCHEMA, createPostgresBackend, isPgPool, quoteSchemaName, withBackend } from 'bullmq';
 import type { PostgresConnection } from '../interfaces/jobs-module-options.interface.js';
 import { badOption } from '../option-checks.js';
+import { within } from '../within.js';
 import type { QueueBackend } from './queue-backend.interface.js';
 
 /** BullMQ's own check, so a name it would refuse when the first queue connects stops start-up here instead. */
@@ -60,7 +61,7 @@ export function postgresBackend({ postgres, schema, migrate }: PostgresConnectio
   // a black-holed route); a bound lets start-up, and shutdown after it, end. The host's own setting wins.
   const pool = { connectionTimeoutMillis: CONNECT_TIMEOUT, ...(typeof postgres === 'string' ? { connectionString: postgres } : postgres) };
   return {
-    classes: withBackend(createPostgresBackend) as unknown as QueueBackend['classes'],
+    classes: postgresClasses(),
     base: { connection: { ...pool, schema, ...(migrate === undefined ? {} : { migrate }) }, runRetryDelay: RUN_RETRY_DELAY },
     location: `PostgreSQL at ${addressOf(pool)}, schema "${schema ?? DEFAULT_SCHEMA}"`,
     namespace: `postgres:${schema ?? DEFAULT_SCHEMA}`,
@@ -98,4 +99,25 @@ export function postgresBackend({ postgres, schema, migrate }: PostgresConnectio
       });
     },
   };
+}
+
+/** How long a close waits for a stream reader still connecting; a database that does not answer must not hold shutdown. */
+const READER_READY_WAIT = 2_000;
+
+/**
+ * BullMQ's classes on its PostgreSQL backend, with one repair: a `QueueEvents` closed while it is still connecting
+ * opens its named LISTEN connection after the close has run, and nothing ends it, so the process never exits (BullMQ
+ * 6.7: the naming in `run()` does not look at `closing`). Its close waits for the connection to be ready and for the
+ * naming to have begun (one turn of the event loop), so that BullMQ's close finds the LISTEN client and ends it.
+ */
+function postgresClasses(): QueueBackend['classes'] {
+  const classes = withBackend(createPostgresBackend);
+  class QueueEvents extends classes.QueueEvents {
+    override async close(): Promise<void> {
+      await within(this.waitUntilReady(), READER_READY_WAIT);
+      await new Promise((resolve) => setImmediate(resolve));
+      return super.close();
+    }
+  }
+  return { ...classes, QueueEvents } as unknown as QueueBackend['classes'];
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Like, type Repository } from 'typeorm';
+import { IsNull, Like, MoreThanOrEqual, type Repository } from 'typeorm';
 import { InvalidJobOptionsError } from '../jobs.errors.js';
 import type {
   AppEventCount,
@@ -119,6 +119,18 @@ export class AppEventStore {
     const minutes = (until.getTime() - since.getTime()) / 60_000;
     const [byName, bySource] = [await count('name'), await count('source')];
     return { since, until, total, perMinute: Math.round((total / minutes) * 100) / 100, byName, bySource };
+  }
+
+  /**
+   * How many events `source` (null: those without one) emitted at or after `since`, and when the oldest of them was:
+   * the window of the Events API's rate limit, counted across every instance that stores into this database.
+   */
+  async emittedSince(source: string | null, since: Date): Promise<{ count: number; oldest?: Date }> {
+    const where = { emittedAt: MoreThanOrEqual(since), source: source === null ? IsNull() : source };
+    const count = await this.events.countBy(where);
+    if (!count) return { count };
+    const oldest = await this.events.findOne({ where, order: { emittedAt: 'ASC' }, select: { seq: true, emittedAt: true } });
+    return { count, oldest: oldest?.emittedAt };
   }
 
   /** Deletes events emitted before `before`; returns how many. Their deliveries' history rows follow history's own retention. */

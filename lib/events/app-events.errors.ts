@@ -41,7 +41,7 @@ export class AppEventRateLimitError extends JobsError {
   ) {
     super(
       'APP_EVENT_RATE_LIMITED',
-      `Source "${source}" has emitted ${limit} events this minute, the limit of events.restEmit.ratePerMinute; retry in ${retryAfterSeconds} s.`,
+      `Source "${source}" has emitted ${limit} events in the last minute, the limit of events.restEmit.ratePerMinute; retry in ${retryAfterSeconds} s.`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { InvalidJobOptionsError } from '../jobs.errors.js';
 import type { EmitOptions } from '../interfaces/emit-options.interface.js';
 import { AppEventOutlet } from '../runtime/app-event.outlet.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
-import { transactional } from '../runtime/transactional-enqueuer.js';
+import { TRANSACTIONAL_ENQUEUER, transactional, type TransactionalEnqueuer } from '../runtime/transactional-enqueuer.js';
 import { deliveryJobId, type DeliveryData } from './app-event.delivery.js';
 import type { AppEventStore } from './app-event.store.js';
 import { AppEventSubscribers } from './app-event.subscribers.js';
@@ -28,6 +28,8 @@ export class AppEvents implements OnModuleInit {
     private readonly outlet: AppEventOutlet,
     @Inject(EVENTS_OPTIONS) private readonly options: ResolvedEventsOptions,
     @Optional() @Inject(APP_EVENT_STORE) private readonly store?: AppEventStore,
+    // History's outbox writer, or the testing mode's: without either, `transaction` has nowhere to go.
+    @Optional() @Inject(TRANSACTIONAL_ENQUEUER) private readonly outbox?: TransactionalEnqueuer,
   ) {}
 
   onModuleInit(): void {
@@ -58,7 +60,7 @@ export class AppEvents implements OnModuleInit {
     // In the host's transaction when given one: the event and its deliveries (through the outbox) commit together.
     const { transaction } = options;
     // Without history there is neither a table for the event nor an outbox: refused as `add` refuses it.
-    if (transaction && !this.store) transactional(undefined);
+    if (transaction) transactional(this.outbox);
     await this.store?.record({ id, name, source, payload, subscribers: jobNames, emittedAt }, transaction);
     if (!subscribers.length) return id;
     const data: DeliveryData = { event: { id, name, source, emittedAt: emittedAt.toISOString() }, payload: payload ?? null };

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import { JobEventBus } from '../runtime/job-event.bus.js';
-import { within } from '../runtime/within.js';
+import { within } from '../within.js';
 import type { JobExecution } from './entities/job-execution.entity.js';
 import { ExecutionRows, rowKey, type ExecutionRow } from './execution-rows.js';
 import { upsertExecutions } from './execution-upsert.js';

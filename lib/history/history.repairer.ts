@@ -13,7 +13,7 @@ import { CURSOR_REPOSITORY, EXECUTION_REPOSITORY, HISTORY_OPTIONS } from './hist
 import type { ResolvedHistoryOptions } from './history.options.js';
 import { isRecorded, rankOf, recoveredRows, rowFromStreamOnly, type StoredAttempt, type StreamOutcome } from './recovered-rows.js';
 import { redactionKeys } from './redaction.js';
-import { within } from '../runtime/within.js';
+import { within } from '../within.js';
 import { FaultLog } from '../runtime/fault-log.js';
 import { fromQueueId } from '../policy/job-ids.js';
 import { rowKey, type ExecutionRow } from './execution-rows.js';

@@ -4,7 +4,7 @@ import { JobsConfigurationError } from '../jobs.errors.js';
 import { importIfInstalled } from '../optional-import.js';
 import { QueueRegistry } from '../runtime/queue.registry.js';
 import { WorkerHost } from '../runtime/worker.host.js';
-import { within } from '../runtime/within.js';
+import { within } from '../within.js';
 
 /** What the indicator found, under its key. */
 export interface JobsHealthDetails {

@@ -16,10 +16,10 @@ const describe = (v: unknown): string =>
   v === null ? 'null' : typeof v === 'object' ? `an object (${v.constructor?.name ?? 'no class'})` : `a ${typeof v}`;
 
 /**
- * The manager that writes into the host's open transaction, or the refusal naming the option: a manager outside a
- * transaction would write the row at once, committed whatever the host's work does next.
+ * The query runner of the host's open transaction given as `transaction`, or the refusal naming the option: a manager
+ * outside a transaction would write the row at once, committed whatever the host's work does next.
  */
-export function transactionManager(transaction: unknown, history: DataSource): EntityManager {
+export function transactionRunner(transaction: unknown): QueryRunner {
   let runner: QueryRunner | undefined;
   if (isManager(transaction)) runner = transaction.queryRunner;
   else if (isQueryRunner(transaction)) runner = transaction;
@@ -35,6 +35,12 @@ export function transactionManager(transaction: unknown, history: DataSource): E
       'must be in a transaction: this EntityManager or QueryRunner has none open (use the manager that dataSource.transaction() hands its callback, or call queryRunner.startTransaction() first).',
     );
   }
+  return runner;
+}
+
+/** The manager that writes into the host's open transaction, which must be one of history's DataSource. */
+export function transactionManager(transaction: unknown, history: DataSource): EntityManager {
+  const runner = transactionRunner(transaction);
   if (runner.connection !== history) {
     throw new InvalidJobOptionsError(
       'transaction',

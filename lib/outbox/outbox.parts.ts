@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { TRANSACTIONAL_ENQUEUER } from '../runtime/transactional-enqueuer.js';
+import { OutboxCommits } from './outbox-commits.js';
 import { OUTBOX_DATA_SOURCE, OUTBOX_OPTIONS, OUTBOX_STATS } from './outbox.constants.js';
 import type { ResolvedOutboxOptions } from './outbox.options.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -15,6 +16,7 @@ export function outboxParts(dataSource: string | undefined, options: ResolvedOut
     providers: [
       { provide: OUTBOX_OPTIONS, useValue: options },
       { provide: OUTBOX_DATA_SOURCE, useExisting: getDataSourceToken(dataSource) },
+      OutboxCommits,
       OutboxWriter,
       { provide: TRANSACTIONAL_ENQUEUER, useExisting: OutboxWriter },
       OutboxRelay,

@@ -6,9 +6,10 @@ import { BullMqFactory } from '../runtime/bullmq.factory.js';
 import { FaultLog } from '../runtime/fault-log.js';
 import { JobEnqueuer } from '../runtime/job.enqueuer.js';
 import { QueueRegistry } from '../runtime/queue.registry.js';
-import { within } from '../runtime/within.js';
+import { within } from '../within.js';
 import { LeasedBatches } from './leased-batches.js';
 import { LockedBatches, type OutboxBatches } from './outbox-batches.js';
+import { OutboxCommits } from './outbox-commits.js';
 import { OUTBOX_DATA_SOURCE, OUTBOX_OPTIONS, type OutboxStats } from './outbox.constants.js';
 import type { ResolvedOutboxOptions } from './outbox.options.js';
 import { relayedRequest } from './outbox-rows.js';
@@ -18,7 +19,8 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Moves the jobs that committed transactions wrote into `job_outbox` to their queues, on every instance with history:
- * a full batch is followed by the next at once, an empty one by `history.outbox.pollInterval`. The queue's add uses
+ * a full batch is followed by the next at once, an empty one by `history.outbox.pollInterval`, unless a transaction of
+ * this instance that wrote rows commits first. The queue's add uses
  * the row's job id, so a row moved twice (its relay died between the add and the delete) is refused by the queue.
  */
 @Injectable()
@@ -28,6 +30,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly batches: OutboxBatches;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  /** A commit arrived while a batch was moving: the next one starts at once, as its rows may not have been seen. */
+  private nudged = false;
   /** One batch at a time on this instance, whether the timer or `drain` asks. */
   private moving: Promise<unknown> = Promise.resolve();
   readonly stats: OutboxStats = { relayed: 0, lastLagMs: 0 };
@@ -38,7 +42,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     factory: BullMqFactory,
     private readonly queues: QueueRegistry,
     private readonly enqueuer: JobEnqueuer,
+    commits: OutboxCommits,
   ) {
+    commits.onCommit(() => this.soon());
     this.batches =
       dialectOf({ connection: dataSource }) === 'sqlite'
         ? new LeasedBatches(dataSource.options, factory.namespace)
@@ -76,9 +82,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.ticking = undefined;
           if (!this.timer) return;
           const { pollInterval } = this.options;
-          this.schedule(this.fault.count ? Math.min(MAX_BACKOFF_MS, pollInterval * 2 ** this.fault.count) : full ? 0 : pollInterval);
+          const now = full || this.nudged;
+          this.nudged = false;
+          this.schedule(this.fault.count ? Math.min(MAX_BACKOFF_MS, pollInterval * 2 ** this.fault.count) : now ? 0 : pollInterval);
         });
     }, delay);
+  }
+
+  /** A local commit wrote rows: move them now, unless the relay is backing off after a fault or is stopped. */
+  private soon(): void {
+    if (!this.timer || this.fault.count) return;
+    if (this.ticking) this.nudged = true;
+    else {
+      clearTimeout(this.timer);
+      this.schedule(0);
+    }
   }
 
   private move(): Promise<number> {

@@ -3,10 +3,10 @@ import type { DataSource } from 'typeorm';
 import { JobOutboxEntry } from '../history/entities/job-outbox-entry.entity.js';
 import type { JobHandle } from '../interfaces/job-info.interface.js';
 import type { JobTransaction } from '../interfaces/job-options.interface.js';
-import { fromQueueId } from '../policy/job-ids.js';
 import { BullMqFactory } from '../runtime/bullmq.factory.js';
-import type { QueuedRequest } from '../runtime/job-request.builder.js';
+import { handleOfRequest, type QueuedRequest } from '../runtime/job-request.builder.js';
 import type { TransactionalEnqueuer } from '../runtime/transactional-enqueuer.js';
+import { OutboxCommits } from './outbox-commits.js';
 import { OUTBOX_DATA_SOURCE } from './outbox.constants.js';
 import { outboxRow } from './outbox-rows.js';
 import { transactionManager } from './outbox-transaction.js';
@@ -23,6 +23,7 @@ export class OutboxWriter implements TransactionalEnqueuer {
   constructor(
     @Inject(OUTBOX_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly factory: BullMqFactory,
+    private readonly commits: OutboxCommits,
   ) {}
 
   async write(requests: QueuedRequest[], transaction: JobTransaction): Promise<JobHandle[]> {
@@ -38,6 +39,7 @@ export class OutboxWriter implements TransactionalEnqueuer {
         .updateEntity(false)
         .execute();
     }
-    return requests.map((r) => ({ id: fromQueueId(r.opts.jobId!), name: r.job.name, queue: r.job.queue }));
+    if (manager.queryRunner) this.commits.wrote(manager.queryRunner);
+    return requests.map(handleOfRequest);
   }
 }

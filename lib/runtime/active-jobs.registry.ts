@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { within } from './within.js';
+import { within } from '../within.js';
 
 interface ActiveJob {
   controller: AbortController;

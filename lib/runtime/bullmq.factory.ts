@@ -102,12 +102,12 @@ export class BullMqFactory {
     return this.backend.eventsBetween(queue, after, upTo);
   }
 
-  /** Closes what the objects share; every object built here must be closed first. */
   /** Shutdown has begun: connections that close from now on are not faults. */
   closing(): void {
     this.faults.close();
   }
 
+  /** Closes what the objects share; every object built here must be closed first. */
   async close(): Promise<void> {
     this.faults.close();
     await this.probeQueue?.close().catch(() => undefined);

@@ -7,7 +7,7 @@ import { jobEvents, queueErrorOf, type EventSource } from './job-events.js';
 import { fromQueueId } from '../policy/job-ids.js';
 import { QueueRegistry } from './queue.registry.js';
 import { FaultLog } from './fault-log.js';
-import { within } from './within.js';
+import { within } from '../within.js';
 
 const SHUTDOWN_WAIT_MS = 5_000;
 

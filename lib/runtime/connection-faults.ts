@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { within } from './within.js';
+import { within } from '../within.js';
 
 /**
  * What a lost or failing connection looks like from BullMQ's objects, by error code or message, with the short name

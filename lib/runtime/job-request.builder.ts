@@ -4,9 +4,11 @@ import { validate } from 'class-validator';
 import { JOBS_OPTIONS } from '../jobs.constants.js';
 import { JobPayloadTooLargeError, JobPayloadValidationError, UnknownJobError } from '../jobs.errors.js';
 import type { ResolvedJobsOptions } from '../jobs.options.js';
+import type { JobHandle } from '../interfaces/job-info.interface.js';
 import type { JobAddOptions } from '../interfaces/job-options.interface.js';
 import { flattenErrors } from '../policy/field-errors.js';
 import { inputShapeProblem } from '../policy/input-shape.js';
+import { fromQueueId } from '../policy/job-ids.js';
 import { storedJobOptions, type StoredJobOptions } from '../policy/job-options.policy.js';
 import { JobRegistry, type RegisteredJob } from './job.registry.js';
 
@@ -18,6 +20,9 @@ export interface JobRequest {
 
 /** What reaches a queue: a built request, or one the outbox relays (whose job name need not be registered there). */
 export type QueuedRequest = Pick<JobRequest, 'data' | 'opts'> & { job: Pick<RegisteredJob, 'name' | 'queue'> };
+
+/** The handle of a request before it reaches its queue (its job id is always set by `build`). */
+export const handleOfRequest = (r: QueuedRequest): JobHandle => ({ id: fromQueueId(r.opts.jobId!), name: r.job.name, queue: r.job.queue });
 
 /** Turns `add(name, data, options)` into what BullMQ stores, refusing bad input before anything reaches a queue. */
 @Injectable()

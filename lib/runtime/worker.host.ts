@@ -13,7 +13,7 @@ import { jobEvents } from './job-events.js';
 import { JobRunner } from './job.runner.js';
 import { tracedProcessor } from './job-tracing.js';
 import { QueueRegistry } from './queue.registry.js';
-import { within } from './within.js';
+import { within } from '../within.js';
 
 /** One BullMQ Worker per queue this instance works; turns their outcomes into lifecycle events. */
 @Injectable()

@@ -15,9 +15,11 @@ import { eventsEnabled, resolveEventsOptions } from '../events/events.options.js
 import type { JobsEventsOptions } from '../interfaces/app-events.interface.js';
 import { JobRequestBuilder } from '../runtime/job-request.builder.js';
 import { JobRegistry } from '../runtime/job.registry.js';
+import { TRANSACTIONAL_ENQUEUER } from '../runtime/transactional-enqueuer.js';
 import { CronExplorer } from '../scheduling/cron.explorer.js';
 import { CronRegistry } from '../scheduling/cron.registry.js';
 import { JobsTesting } from './jobs-testing.service.js';
+import { TestingOutbox } from './testing.outbox.js';
 import { TestingJobService } from './testing-job.service.js';
 import { TestingJobs } from './testing-jobs.engine.js';
 import { TestingSchedules } from './testing-schedules.js';
@@ -71,6 +73,8 @@ export class JobsTestingModule {
         JobRequestBuilder,
         TestingJobs,
         TestingSchedules,
+        TestingOutbox,
+        { provide: TRANSACTIONAL_ENQUEUER, useExisting: TestingOutbox },
         TestingJobService,
         { provide: JobService, useExisting: TestingJobService },
         JobsTesting,

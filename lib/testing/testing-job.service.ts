@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { JobStateError } from '../jobs.errors.js';
 import { FINAL_EVENT_TYPES, type JobEvent } from '../interfaces/job-event.interface.js';
-import type { JobAddOptions } from '../interfaces/job-options.interface.js';
+import type { JobAddOptions, JobTransaction } from '../interfaces/job-options.interface.js';
 import type { JobData, JobName } from '../interfaces/job-handler.interface.js';
 import type { JobHandle, JobInfo, JobState, JobTypeInfo, QueueCounts } from '../interfaces/job-info.interface.js';
 import type {
@@ -25,6 +25,7 @@ import { JobRegistry } from '../runtime/job.registry.js';
 import { untilFinished } from '../runtime/job.watcher.js';
 import { TestingJobs } from './testing-jobs.engine.js';
 import { TestingSchedules } from './testing-schedules.js';
+import { TestingOutbox } from './testing.outbox.js';
 import type { TestingJob } from './testing-job.js';
 
 const REMOVABLE: ReadonlySet<JobState> = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
@@ -42,6 +43,7 @@ export class TestingJobService implements Pick<JobService, keyof JobService> {
     private readonly registry: JobRegistry,
     private readonly bus: JobEventBus,
     private readonly schedules: TestingSchedules,
+    private readonly outbox: TestingOutbox,
   ) {}
 
   types(): JobTypeInfo[] {
@@ -54,13 +56,16 @@ export class TestingJobService implements Pick<JobService, keyof JobService> {
   }
 
   async add<N extends JobName>(name: N, data: JobData<N>, options?: JobAddOptions): Promise<JobHandle> {
-    const [job] = await this.engine.add([await this.requests.build(name, data, options)]);
-    await this.engine.settle();
-    return handleOf(job);
+    return (await this.enqueue([await this.requests.build(name, data, options)], options?.transaction))[0];
   }
 
-  async addBulk(items: JobRequestItem[]): Promise<JobHandle[]> {
-    const requests = await Promise.all(items.map((i) => this.requests.build(i.name, i.data, i.options)));
+  async addBulk(items: JobRequestItem[], options: { transaction?: JobTransaction } = {}): Promise<JobHandle[]> {
+    return this.enqueue(await Promise.all(items.map((i) => this.requests.build(i.name, i.data, i.options))), options.transaction);
+  }
+
+  /** Now, or with `transaction` once it commits (and never if it rolls back). */
+  private async enqueue(requests: JobRequest[], transaction?: JobTransaction): Promise<JobHandle[]> {
+    if (transaction !== undefined) return this.outbox.write(requests, transaction);
     const jobs = await this.engine.add(requests);
     await this.engine.settle();
     return jobs.map(handleOf);

@@ -3,6 +3,7 @@ import { cronLag } from './measures/cron.js';
 import { enqueue } from './measures/enqueue.js';
 import { latency } from './measures/latency.js';
 import { memory } from './measures/memory.js';
+import { outboxCost } from './measures/outbox.js';
 import { processing, type ProcessingResult } from './measures/processing.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { SkipScenario } from './subject.js';
@@ -27,6 +28,8 @@ async function perform(task: Task): Promise<unknown> {
       return cronLag(task.ticks);
     case 'memory':
       return memory(task.checkpoints);
+    case 'outbox':
+      return outboxCost(task.run);
   }
 }
 

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { OutboxResult } from './measures/outbox.js';
 import type { ProcessingResult } from './measures/processing.js';
 import { formatReport, toReport, type Results } from './report.js';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
@@ -24,7 +25,18 @@ const { values: args } = parseArgs({
 
 const quick = args.quick;
 const SIZES = quick
-  ? { c50: 2_000, c1: 500, capMs: 6_000, adds: 1_000, bulkJobs: 5_000, latencySeconds: 5, ticks: 8, memory: [2_000, 20_000], repeats: 1 }
+  ? {
+      c50: 2_000,
+      c1: 500,
+      capMs: 6_000,
+      adds: 1_000,
+      bulkJobs: 5_000,
+      latencySeconds: 5,
+      ticks: 8,
+      memory: [2_000, 20_000],
+      outboxJobs: 5_000,
+      repeats: 1,
+    }
   : {
       c50: 20_000,
       c1: 5_000,
@@ -34,13 +46,14 @@ const SIZES = quick
       latencySeconds: 20,
       ticks: 30,
       memory: [20_000, 200_000],
+      outboxJobs: 20_000,
       repeats: 3,
     };
 const repeats = args.repeats ? Number(args.repeats) : SIZES.repeats;
 const LATENCY: ScenarioName[] = quick
   ? ['raw_bullmq', 'module_history_off', 'raw_bullmq_pg', 'module_pg']
   : ['raw_bullmq', 'nestjs_bullmq', 'module_history_off', 'module_history_postgres', 'raw_bullmq_pg', 'module_pg'];
-const MEASURES = ['enqueue', 'cron', 'memory'] as const;
+const MEASURES = ['enqueue', 'cron', 'memory', 'outbox'] as const;
 
 const only = args.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((name) => !(SCENARIO_NAMES as string[]).includes(name) && !(MEASURES as readonly string[]).includes(name));
@@ -88,6 +101,7 @@ const samples = {
   enqueue: { raw: [] as Array<{ add: number; addbulk: number }>, module: [] as Array<{ add: number; addbulk: number }> },
   cron: undefined as { p50: number; p99: number } | undefined,
   memory: undefined as number[] | undefined,
+  outbox: [] as OutboxResult[],
 };
 const skipped = new Map<string, string>();
 const failed = new Map<string, string>();
@@ -139,6 +153,19 @@ for (let r = 1; r <= repeats; r++) {
         const v = value as { p50: number; p99: number };
         push(samples.latency, scenario, v);
         return `p50 ${v.p50.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms`;
+      },
+    });
+  }
+  if (wanted('outbox')) {
+    steps.push({
+      label: `outbox #${r}`,
+      task: { measure: 'outbox', run: { rate: 100, seconds: SIZES.latencySeconds, jobs: SIZES.outboxJobs } },
+      take(value) {
+        const v = value as OutboxResult;
+        samples.outbox.push(v);
+        const way = (w: OutboxResult['direct']) =>
+          `p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, ${Math.round(w.jobsPerSecond)} jobs/s, ${Math.round(w.cpuUsPerJob)} µs CPU/job`;
+        return `direct ${way(v.direct)}; outbox ${way(v.outbox)}`;
       },
     });
   }
@@ -200,6 +227,15 @@ if (wanted('enqueue')) {
   };
 }
 if (wanted('cron')) results.cron = samples.cron ?? { p50: null, p99: null };
+if (wanted('outbox')) {
+  const of = (way: 'direct' | 'outbox', key: keyof OutboxResult['direct']) => med(samples.outbox.map((o) => o[way][key]));
+  results.outbox = Object.fromEntries(
+    (['direct', 'outbox'] as const).map((way) => [
+      way,
+      { p50: of(way, 'p50'), p99: of(way, 'p99'), jobsPerSecond: of(way, 'jobsPerSecond'), cpuUsPerJob: of(way, 'cpuUsPerJob') },
+    ]),
+  ) as Results['outbox'];
+}
 if (wanted('memory')) results.memory = { rss_20k: samples.memory?.[0] ?? null, rss_200k: samples.memory?.[1] ?? null };
 for (const [s, reason] of skipped) results.notes.push(`${s} skipped: ${reason}`);
 for (const [label, error] of failed) results.notes.push(`${label} failed: ${error}`);

@@ -12,6 +12,15 @@ export interface BenchReport {
   latency_ms: Record<string, Percentiles>;
   cron_lag_ms: Percentiles;
   memory_mb: { rss_20k: Figure; rss_200k: Figure };
+  /** Added by the transactional outbox: the same jobs added directly and each in a transaction (history on PostgreSQL). */
+  outbox?: Record<'direct' | 'outbox', OutboxFigures>;
+}
+
+interface OutboxFigures {
+  p50_ms: Figure;
+  p99_ms: Figure;
+  jobs_per_second: Figure;
+  cpu_us_per_job: Figure;
 }
 
 /** Medians of what ran; what was skipped or failed is null, what was not asked for is left out. */
@@ -21,6 +30,7 @@ export interface Results {
   latency: Partial<Record<ScenarioName, Percentiles>>;
   cron?: Percentiles;
   memory?: { rss_20k: Figure; rss_200k: Figure };
+  outbox?: Record<'direct' | 'outbox', { p50: Figure; p99: Figure; jobsPerSecond: Figure; cpuUsPerJob: Figure }>;
   notes: string[];
 }
 
@@ -65,6 +75,17 @@ export function toReport(results: Results): BenchReport {
   for (const s of SCENARIO_NAMES) {
     const l = results.latency[s];
     if (l) report.latency_ms[s] = { p50: r1(l.p50), p99: r1(l.p99) };
+  }
+  if (results.outbox) {
+    const figures = (w: NonNullable<Results['outbox']>['direct']): OutboxFigures => ({
+      p50_ms: r1(w.p50),
+      p99_ms: r1(w.p99),
+      jobs_per_second: r1(w.jobsPerSecond),
+      cpu_us_per_job: r1(w.cpuUsPerJob),
+    });
+    report.outbox = { direct: figures(results.outbox.direct), outbox: figures(results.outbox.outbox) };
+    report.ratios.outbox_throughput = ratio(results.outbox.outbox.jobsPerSecond, results.outbox.direct.jobsPerSecond);
+    report.ratios.outbox_cpu = ratio(results.outbox.outbox.cpuUsPerJob, results.outbox.direct.cpuUsPerJob);
   }
   return report;
 }
@@ -163,6 +184,15 @@ export function formatReport(r: BenchReport, results: Results, title: string): s
     parts.push(
       table(['memory (history off)', 'rss_20k MB', 'rss_200k MB'], [['module', fmt(r.memory_mb.rss_20k), fmt(r.memory_mb.rss_200k)]]),
     );
+  if (r.outbox) {
+    const row = (label: string, w: OutboxFigures) => [label, fmt(w.p50_ms), fmt(w.p99_ms), fmt(w.jobs_per_second), fmt(w.cpu_us_per_job)];
+    parts.push(
+      table(
+        ['add, history on PostgreSQL', 'p50 ms at 100/s', 'p99 ms', 'jobs/s (batches of 1,000)', 'CPU µs/job'],
+        [row('directly', r.outbox.direct), row('in a transaction (outbox)', r.outbox.outbox)],
+      ),
+    );
+  }
   parts.push(
     table(
       ['goal', 'actual', 'met'],

@@ -1,5 +1,6 @@
 import type { EnqueueRun } from './measures/enqueue.js';
 import type { LatencyRun } from './measures/latency.js';
+import type { OutboxRun } from './measures/outbox.js';
 import type { ProcessingRun } from './measures/processing.js';
 import type { ScenarioName } from './scenarios/index.js';
 
@@ -9,6 +10,7 @@ export type Task =
   | { measure: 'latency'; scenario: ScenarioName; run: LatencyRun }
   | { measure: 'enqueue'; kind: 'raw' | 'module'; run: EnqueueRun }
   | { measure: 'cron'; ticks: number }
-  | { measure: 'memory'; checkpoints: number[] };
+  | { measure: 'memory'; checkpoints: number[] }
+  | { measure: 'outbox'; run: OutboxRun };
 
 export type Outcome = { value: unknown } | { skipped: string } | { error: string };

@@ -16,7 +16,16 @@ const LAYERS: Array<[name: string, paths: string[]]> = [
   ['decorators', ['decorators/']],
   [
     'foundation',
-    ['interfaces/', 'option-checks.ts', 'optional-import.ts', 'jobs.errors.ts', 'jobs.constants.ts', 'jobs.messages.ts', 'http/'],
+    [
+      'interfaces/',
+      'option-checks.ts',
+      'optional-import.ts',
+      'jobs.errors.ts',
+      'jobs.constants.ts',
+      'jobs.messages.ts',
+      'http/',
+      'within.ts',
+    ],
   ],
 ];
 

@@ -207,6 +207,36 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('enqueue insi
     }
   });
 
+  it('moves a job when its transaction commits on this instance, not at the next poll, and not at a savepoint', async () => {
+    const prefix = uniquePrefix('outbox-nudge');
+    // No poll within the test: only the commit can have moved the job.
+    const t = await outboxApp(db, prefix, { pollInterval: 600_000 });
+    const runner = t.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.startTransaction();
+      const key = `${prefix}-nested`;
+      const { id } = await t.jobs.add('outbox.work', { key }, { transaction: runner });
+      // Releasing the savepoint commits nothing: the row waits for the outer commit.
+      await runner.commitTransaction();
+      expect(runner.isTransactionActive).toBe(true);
+      await runner.commitTransaction();
+      await waitUntil(() => runsOf(key) === 1, 10_000, 'the job to run after the commit');
+      expect(await outboxRows(t.dataSource, [id])).toBe(0);
+
+      const again = `${prefix}-managed`;
+      const handle = await t.dataSource.transaction((manager) => t.jobs.add('outbox.work', { key: again }, { transaction: manager }));
+      await waitUntil(() => runsOf(again) === 1, 10_000, 'the second job to run after its commit');
+      expect(await t.jobs.get(handle.id)).toMatchObject({ id: handle.id });
+      expect(t.relay.stats.relayed).toBe(2);
+    } finally {
+      await runner.release();
+      await t.close();
+      await deletePrefix(prefix);
+    }
+  });
+
   it('throws validation errors inside the transaction, before anything is written', async () => {
     const prefix = uniquePrefix('outbox-bad');
     const t = await outboxApp(db, prefix);
@@ -274,18 +304,17 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('enqueue insi
       JOBS_CONNECTION: JSON.stringify(queueConnection(prefix)),
       PREFIX: prefix,
       HISTORY_DB: JSON.stringify(db.options),
-      // Its relay read the empty outbox at start; its next read would come long after the kill.
+      // Its relay read the empty outbox at start; its next read would come long after.
       JOBS_OPTIONS: JSON.stringify({ history: { outbox: { pollInterval: 600_000 } } }),
       ORDER: key,
     });
     let next: Awaited<ReturnType<typeof outboxApp>> | undefined;
     try {
-      await waitUntil(() => child.lines.find((l) => l.startsWith('COMMITTED ')) ?? child.exited, 30_000, 'the child to commit');
+      // It kills itself right after the commit, before its relay could move the row.
+      await waitUntil(() => child.exited, 30_000, 'the child to commit and die');
       const line = child.lines.find((l) => l.startsWith('COMMITTED '));
       expect(line).toBeDefined();
       const id = line!.slice('COMMITTED '.length);
-      await child.stop('SIGKILL');
-      expect(child.exited).toBe(true);
       // Committed, and never relayed: the row is there for the next process.
       const database = await migratedHistory(db.options);
       const left = await outboxRows(database, [id]).finally(() => database.destroy());
@@ -308,14 +337,18 @@ describe.each(['postgres', 'mariadb', 'sqlite'] as DatabaseKind[])('enqueue insi
 
   it('runs once a job whose row is relayed again after its queue already took it', async () => {
     const prefix = uniquePrefix('outbox-again');
-    // The relay moves rows only when this test drains it.
+    // The relay moves rows at their commit and when this test drains it, never on a poll.
     const t = await outboxApp(db, prefix, { pollInterval: 600_000 });
     try {
       const key = `${prefix}-again`;
-      const handle = await t.dataSource.transaction((manager) => t.jobs.add('outbox.work', { key }, { transaction: manager }));
-      const [row] = await t.dataSource.getRepository(JobOutboxEntry).findBy({ jobId: handle.id });
+      let row!: JobOutboxEntry;
+      const handle = await t.dataSource.transaction(async (manager) => {
+        const added = await t.jobs.add('outbox.work', { key }, { transaction: manager });
+        [row] = await manager.findBy(JobOutboxEntry, { jobId: added.id });
+        return added;
+      });
       expect(row).toMatchObject({ queue: 'default', name: 'outbox.work' });
-      expect(await t.relay.drain()).toBe(1);
+      await waitUntil(() => runsOf(key) === 1, 15_000, 'the job to run after its commit');
       await t.jobs.waitUntilFinished(handle.id, { timeout: 15_000 });
       // A relay that died between the queue's add and the row's delete leaves the row: it is moved again.
       const { seq: _seq, ...copy } = row;

@@ -3,11 +3,13 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import OpenAPIResponseValidator from 'openapi-response-validator';
 import { parseIsoDate } from '../../lib/policy/dates.js';
 
-/** What an admin route answered: its status, its JSON body (undefined when empty) and its content type. */
+/** What an admin route answered: its status, its JSON body (undefined when empty), its content type and headers. */
 export interface AdminAnswer {
   status: number;
   body: any;
   contentType?: string;
+  /** Lower-case names. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -28,12 +30,13 @@ export async function adminCall(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const contentType = res.headers.get('content-type') ?? undefined;
+  const answered = { status: res.status, contentType, headers: Object.fromEntries(res.headers) };
   if (contentType?.startsWith('text/event-stream')) {
     await res.body?.cancel();
-    return { status: res.status, body: undefined, contentType };
+    return { ...answered, body: undefined };
   }
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, contentType };
+  return { ...answered, body: text ? JSON.parse(text) : undefined };
 }
 
 export type AdminClient = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<AdminAnswer>;

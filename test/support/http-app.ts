@@ -36,6 +36,8 @@ export interface HttpAppSetup {
   jobsModule?: (prefix: string) => DynamicModule;
   /** The host's HTTP platform. Default Express. */
   platform?: 'express' | 'fastify';
+  /** Deletes the queues of its prefix on close. Default true; false for a second instance of another test app. */
+  cleanup?: boolean;
 }
 
 /** A real Nest HTTP application (Express) on a free loopback port, with the module on real Redis under its own prefix. */
@@ -70,7 +72,7 @@ export async function createHttpApp(setup: HttpAppSetup = {}): Promise<HttpTestA
     prefix,
     async close() {
       await app.close();
-      await deletePrefix(prefix);
+      if (setup.cleanup !== false) await deletePrefix(prefix);
     },
   };
 }

@@ -28,7 +28,7 @@ export interface ModuleVariant {
 }
 
 /** The history database of one run (the test suites' own: a role and schema, or a file), removed after it. */
-async function historyDatabase(kind: 'sqlite' | 'postgres'): Promise<{ options: DataSourceOptions; drop(): Promise<unknown> }> {
+export async function historyDatabase(kind: 'sqlite' | 'postgres'): Promise<{ options: DataSourceOptions; drop(): Promise<unknown> }> {
   const db = await DATABASES[kind]();
   return {
     options: {
