@@ -133,6 +133,7 @@ export {
 export type {
   JobsAdminOptions,
   JobsBoardOptions,
+  JobsConsoleOptions,
   JobsMetricsOptions,
   BoardMiddleware,
   BoardQueueOptions,

@@ -6,7 +6,7 @@ import { historyEnabled, resolveHistoryOptions } from './history/history.options
 import type { JobsEventsOptions } from './interfaces/app-events.interface.js';
 import type { JobHistoryOptions } from './interfaces/job-history.interface.js';
 import { resolveOutboxOptions } from './outbox/outbox.options.js';
-import type { JobsAdminOptions, JobsBoardOptions, JobsMetricsOptions } from './interfaces/jobs-admin.interface.js';
+import type { JobsAdminOptions, JobsBoardOptions, JobsConsoleOptions, JobsMetricsOptions } from './interfaces/jobs-admin.interface.js';
 import { importOptional } from './optional-import.js';
 
 /** Options that change the module's shape live in extras: imports and controllers cannot wait for an async factory. */
@@ -19,6 +19,8 @@ export interface JobsModuleExtras {
   admin?: JobsAdminOptions;
   /** Bull Board with every queue. Off unless given; closed (403) until it has `auth` or `middleware`. */
   board?: JobsBoardOptions;
+  /** The management console in the browser, over the admin API (and so behind its guards). Off unless given; needs `admin`. */
+  console?: JobsConsoleOptions;
   /** Live job events over WebSocket on the host's HTTP server. Off unless given; refuses every connection until it has guards. */
   gateway?: JobsGatewayOptions;
   /** Prometheus metrics. Off unless given. */
@@ -45,7 +47,7 @@ const switchedOn = <T extends { enabled?: boolean }>(option: T | undefined): opt
 export function anyExtraOn(extras: JobsModuleExtras): boolean {
   return (
     historyEnabled(extras.history) ||
-    [extras.admin, extras.board, extras.gateway, extras.metrics].some(switchedOn) ||
+    [extras.admin, extras.board, extras.console, extras.gateway, extras.metrics].some(switchedOn) ||
     builtinsEnabled(extras.builtins) ||
     eventsEnabled(extras.events)
   );
@@ -82,6 +84,14 @@ async function loadParts(extras: JobsModuleExtras, jobs: DynamicModule): Promise
     parts.push(gatewayParts(extras.gateway, redact, switchedOn(extras.admin) ? extras.admin.guards : undefined));
   }
   if (switchedOn(extras.board)) parts.push((await import('./board/board.parts.js')).boardParts(extras.board, jobs));
+  if (switchedOn(extras.console)) {
+    const { resolveConsoleOptions } = await import('./console/console.options.js');
+    const options = resolveConsoleOptions(extras.console, switchedOn(extras.admin));
+    const { consoleParts } = await import('./console/console.parts.js');
+    const { adminPathOf } = await import('./admin/admin.parts.js');
+    const boardRoute = switchedOn(extras.board) ? (await import('./board/board-options.js')).resolveBoardOptions(extras.board).route : null;
+    parts.push(consoleParts(options, adminPathOf(extras.admin!), boardRoute));
+  }
   if (switchedOn(extras.metrics)) parts.push(await (await import('./observability/metrics.parts.js')).metricsParts(extras.metrics));
   if (builtinsEnabled(extras.builtins)) {
     parts.push((await import('./builtins/builtins.parts.js')).builtinsParts(extras.builtins));

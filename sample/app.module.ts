@@ -46,6 +46,8 @@ export class AppModule {
           history: { retentionDays: 14, redact: ['password', 'apiKey'] },
           admin: { enabled: true, path: 'jobs', guards: [AdminTokenGuard] },
           board: { enabled: true, route: '/admin/queues', auth: { username: credentials.boardUser, password: credentials.boardPassword } },
+          // The console in the browser: its data comes from the admin API above, so it asks for the admin token.
+          console: { enabled: true, route: 'jobs-console', title: 'nestjs-jobs sample' },
           metrics: { enabled: true },
           // Ready-made job types: an outgoing HTTP call (never to private addresses) and a log line, from the admin API.
           builtins: { http: true, log: true },

@@ -45,6 +45,7 @@ await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1').catch(failed);
 const url = (await app.getUrl()).replace('[::1]', 'localhost');
 logger.log(`Sample listening on ${url}`);
 logger.log(`Admin API   ${url}/api/v1/jobs   (Authorization: Bearer ${shown.adminToken})`);
+logger.log(`Console     ${url}/api/v1/jobs-console   (sign in with the admin token)`);
 logger.log(`Swagger UI  ${url}/docs   (document: ${url}/docs-json)`);
 logger.log(`Bull Board  ${url}/api/v1/admin/queues   (user ${credentials.boardUser}, password ${shown.boardPassword})`);
 logger.log(`Health      ${url}/health   Metrics ${url}/metrics`);

@@ -31,6 +31,9 @@ const WITH_HISTORY: Record<string, Type> = {
 /** The Events API: stored events need history, and `/events` is the lifecycle stream's. */
 const WITH_EVENTS: Record<string, Type> = { 'app-events': AppEventsController };
 
+/** `admin.path` without its slashes; default `jobs`. */
+export const adminPathOf = (admin: JobsAdminOptions): string => (admin.path ?? 'jobs').replace(/^\/+|\/+$/g, '');
+
 /** What `admin` adds to the module: its route classes under `admin.path`, behind the host's guards. */
 export function adminParts(
   admin: JobsAdminOptions,
@@ -38,7 +41,7 @@ export function adminParts(
   redactKeys: string[],
   withEvents = false,
 ): Pick<DynamicModule, 'imports' | 'providers' | 'controllers'> {
-  const path = (admin.path ?? 'jobs').replace(/^\/+|\/+$/g, '');
+  const path = adminPathOf(admin);
   const guards = admin.guards?.length ? admin.guards : [AdminClosedGuard];
   const routes = { ...ALWAYS, ...(withHistory ? WITH_HISTORY : {}), ...(withHistory && withEvents ? WITH_EVENTS : {}) };
   const keys = redactionKeys(redactKeys);

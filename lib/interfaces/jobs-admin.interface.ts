@@ -72,3 +72,15 @@ export interface JobsMetricsOptions {
   /** Guards of the metrics route, when it is served. Default none: a scrape endpoint is usually reached only inside. */
   guards?: Array<Type<CanActivate> | CanActivate>;
 }
+
+/**
+ * `JobsModule.forRoot({ console })`: the management console in the browser. Its own files hold no data; every figure
+ * it shows comes from the admin API, behind `admin.guards`, so it needs `admin`.
+ */
+export interface JobsConsoleOptions {
+  enabled?: boolean;
+  /** Below the host's global prefix. Default `jobs-console`. */
+  route?: string;
+  /** The page's title and header. Default `Jobs`. */
+  title?: string;
+}

@@ -392,6 +392,7 @@ describe('Swagger', () => {
         'DELETE /runs/{id}',
         'POST /runs/{id}/retry',
         'GET /schedules',
+        'GET /schedules/preview',
         'POST /schedules',
         'DELETE /schedules/{id}',
         'GET /queues',
@@ -414,6 +415,7 @@ describe('Swagger', () => {
         'GET /executions/{id}',
         'POST /executions/{id}/retry',
         'GET /stats',
+        'GET /stats/series',
       ].sort(),
     );
     for (const [path, item] of Object.entries(doc.paths).filter(([p]) => p.startsWith(base))) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 const LAYERS: Array<[name: string, paths: string[]]> = [
   ['entry points', ['index.ts', 'history.entry.ts']],
   ['module', ['jobs.module.ts', 'jobs.module-definition.ts', 'jobs-extras.module.ts', 'jobs.providers.ts', 'testing/']],
-  ['extras', ['admin/', 'gateway/', 'observability/', 'board/', 'builtins/', 'definitions/', 'history/', 'outbox/', 'events/']],
+  ['extras', ['admin/', 'gateway/', 'observability/', 'board/', 'console/', 'builtins/', 'definitions/', 'history/', 'outbox/', 'events/']],
   ['facade', ['job.service.ts', 'jobs.lifecycle.ts']],
   ['scheduling', ['scheduling/']],
   ['discovery', ['discovery/']],

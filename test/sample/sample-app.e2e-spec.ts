@@ -272,6 +272,18 @@ describe('the sample application', () => {
     expect(await page.text()).toContain('<title>Jobs</title>');
   });
 
+  it('serves the console, printed at start-up, whose page holds no data and whose data needs the admin token', async () => {
+    const consoleUrl = `${url}/api/v1/jobs-console`;
+    expect(output()).toContain(`Console     ${consoleUrl}`);
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('"title":"nestjs-jobs sample"');
+    expect(html).not.toContain('report.generate');
+    expect((await fetch(`${consoleUrl}/assets/console.js`)).status).toBe(200);
+    expect((await admin('GET', '/types', undefined, 'guess')).status).toBe(401);
+  });
+
   it('serves Swagger, health and metrics', async () => {
     const document = await json<{ paths: Record<string, unknown> }>(fetch(`${url}/docs-json`));
     expect(Object.keys(document.paths)).toEqual(

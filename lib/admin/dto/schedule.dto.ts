@@ -12,6 +12,7 @@ import {
   OptionalInt,
   OptionalText,
   RequiredName,
+  QueryInt,
 } from './field.decorators.js';
 
 /** Exactly one of `cron` and `every`; the schedule service refuses both or neither, naming `cron`. */
@@ -52,4 +53,15 @@ export class ScheduleDto implements ScheduleInfo {
   @ApiPropertyOptional() limit?: number;
   @ApiPropertyOptional({ type: String, format: 'date-time' }) startDate?: Date;
   @ApiPropertyOptional({ type: String, format: 'date-time' }) endDate?: Date;
+}
+
+export class SchedulePreviewQueryDto {
+  @RequiredName({ example: '0 9 * * 1-5' }) cron!: string;
+  @OptionalText({ example: 'Europe/Berlin' }) timeZone?: string;
+  @QueryInt(1, 20, { default: 5 }) count?: number;
+}
+
+export class SchedulePreviewDto {
+  @ApiProperty({ type: [String], format: 'date-time', description: 'The next runs, soonest first, as the queue would compute them.' })
+  runs!: Date[];
 }

@@ -28,3 +28,23 @@ export class StatsDto implements ExecutionStats {
   @ApiPropertyOptional({ description: 'Milliseconds, over finished attempts.' }) meanDurationMs?: number;
   @ApiPropertyOptional({ description: 'Milliseconds, over finished attempts.' }) p95DurationMs?: number;
 }
+
+export class StatsSeriesQueryDto extends StatsQueryDto {
+  @QueryInt(1, 60, { description: 'Equal slices of the window, oldest first.', default: 12 })
+  buckets?: number;
+}
+
+export class StatsPointDto {
+  @ApiProperty({ type: String, format: 'date-time' }) since!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) until!: Date;
+  @ApiProperty({ description: 'Attempts started in the slice.' }) total!: number;
+  @ApiProperty() completed!: number;
+  @ApiProperty({ description: 'Failed and timed-out attempts.' }) failed!: number;
+  @ApiProperty({ description: 'Completed attempts per minute.' }) throughputPerMinute!: number;
+  @ApiProperty({ description: 'failed / (completed + failed); 0 without either.' }) failureRate!: number;
+  @ApiPropertyOptional({ description: 'Milliseconds, over finished attempts.' }) p95DurationMs?: number;
+}
+
+export class StatsSeriesDto {
+  @ApiProperty({ type: [StatsPointDto] }) points!: StatsPointDto[];
+}
