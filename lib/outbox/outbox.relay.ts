@@ -20,8 +20,8 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * Moves the jobs that committed transactions wrote into `job_outbox` to their queues, on every instance with history:
  * a full batch is followed by the next at once, an empty one by `history.outbox.pollInterval`, unless a transaction of
- * this instance that wrote rows commits first. The queue's add uses
- * the row's job id, so a row moved twice (its relay died between the add and the delete) is refused by the queue.
+ * this instance that wrote rows commits first. The queue's add uses the row's job id, so a row moved twice (its relay
+ * died between the add and the delete) is refused by the queue.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {

@@ -183,6 +183,28 @@ describe('schedules', () => {
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('SCHEDULE_NOT_FOUND');
   });
+
+  it('previews the next runs of an expression in a time zone, and names the field of a bad one', async () => {
+    const preview = await api('GET', `/schedules/preview?cron=${encodeURIComponent('30 9 * * 1-5')}&timeZone=Europe/Berlin&count=3`);
+    expect(preview.status).toBe(200);
+    const runs = (preview.body.runs as string[]).map((r) => new Date(r));
+    expect(runs).toHaveLength(3);
+    for (const run of runs) {
+      expect(run.getTime()).toBeGreaterThan(Date.now());
+      expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(run)).toBe('09:30');
+    }
+    for (const [query, field] of [
+      ['cron=61+*+*+*+*', 'cron'],
+      ['cron=*+*+*', 'cron'],
+      ['cron=*+*+*+*+*&timeZone=Mars/Olympus', 'timeZone'],
+      ['cron=*+*+*+*+*&count=21', 'count'],
+      ['timeZone=UTC', 'cron'],
+    ]) {
+      const bad = await api('GET', `/schedules/preview?${query}`);
+      expect([query, bad.status]).toEqual([query, 400]);
+      expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual([field]);
+    }
+  });
 });
 
 describe('queues', () => {
@@ -299,6 +321,30 @@ describe('executions and stats', () => {
     expect(body.throughputPerMinute).toBeCloseTo(body.byStatus.completed / 60, 2);
     expect(body.meanDurationMs).toBeGreaterThanOrEqual(0);
     expect(new Date(body.until).getTime() - new Date(body.since).getTime()).toBe(3_600_000);
+  });
+
+  it('reports the same figures in equal slices of the window, oldest first, and names a bad bound', async () => {
+    const { status, body } = await api('GET', '/stats/series?window=60&buckets=6&name=mail.send');
+    expect(status).toBe(200);
+    const points = body.points as Array<{ since: string; until: string; completed: number; failureRate: number }>;
+    expect(points).toHaveLength(6);
+    for (const [i, p] of points.entries()) {
+      expect(new Date(p.until).getTime() - new Date(p.since).getTime()).toBe(600_000);
+      if (i) expect(p.since).toBe(points[i - 1].until);
+      expect(p.failureRate).toBeGreaterThanOrEqual(0);
+      expect(p.failureRate).toBeLessThanOrEqual(1);
+    }
+    const summary = (await api('GET', '/stats?window=60&name=mail.send')).body;
+    expect(points.reduce((sum, p) => sum + p.completed, 0)).toBe(summary.byStatus.completed);
+    for (const [query, field] of [
+      ['buckets=0', 'buckets'],
+      ['buckets=61', 'buckets'],
+      ['window=0', 'window'],
+    ]) {
+      const bad = await api('GET', `/stats/series?${query}`);
+      expect([query, bad.status]).toEqual([query, 400]);
+      expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual([field]);
+    }
   });
 });
 

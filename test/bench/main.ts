@@ -97,6 +97,8 @@ interface Step {
 const samples = {
   c50: new Map<ScenarioName, number[]>(),
   c1: new Map<ScenarioName, number[]>(),
+  cpuC50: new Map<ScenarioName, number[]>(),
+  cpuC1: new Map<ScenarioName, number[]>(),
   latency: new Map<ScenarioName, Array<{ p50: number; p99: number }>>(),
   enqueue: { raw: [] as Array<{ add: number; addbulk: number }>, module: [] as Array<{ add: number; addbulk: number }> },
   cron: undefined as { p50: number; p99: number } | undefined,
@@ -126,6 +128,8 @@ for (let r = 1; r <= repeats; r++) {
         const [c50, c1] = value as ProcessingResult[];
         push(samples.c50, scenario, c50.jobsPerSecond);
         push(samples.c1, scenario, c1.jobsPerSecond);
+        push(samples.cpuC50, scenario, c50.cpuUsPerJob);
+        push(samples.cpuC1, scenario, c1.cpuUsPerJob);
         const cpu = (r: ProcessingResult) => `${Math.round(r.cpuUsPerJob)} µs CPU/job`;
         return `c50 ${Math.round(c50.jobsPerSecond)} jobs/s (${cpu(c50)}), c1 ${Math.round(c1.jobsPerSecond)} jobs/s (${cpu(c1)})`;
       },
@@ -211,8 +215,11 @@ for (const [index, step] of steps.entries()) {
 }
 
 const med = (values: number[] | undefined) => (values?.length ? median(values) : null);
-const results: Results = { throughput: {}, latency: {}, notes: [] };
-for (const s of SCENARIO_NAMES.filter(wanted)) results.throughput[s] = { c50: med(samples.c50.get(s)), c1: med(samples.c1.get(s)) };
+const results: Results = { throughput: {}, cpu: {}, latency: {}, notes: [] };
+for (const s of SCENARIO_NAMES.filter(wanted)) {
+  results.throughput[s] = { c50: med(samples.c50.get(s)), c1: med(samples.c1.get(s)) };
+  results.cpu[s] = { c50: med(samples.cpuC50.get(s)), c1: med(samples.cpuC1.get(s)) };
+}
 for (const s of LATENCY.filter(wanted)) {
   const l = samples.latency.get(s);
   results.latency[s] = { p50: med(l?.map((x) => x.p50)), p99: med(l?.map((x) => x.p99)) };

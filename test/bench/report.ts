@@ -1,4 +1,4 @@
-import { SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
+import { SCENARIO_CONFIG, SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
 import { round } from './stats.js';
 
 type Figure = number | null;
@@ -8,6 +8,10 @@ type Percentiles = { p50: Figure; p99: Figure };
 export interface BenchReport {
   throughput: Record<string, Figure>;
   ratios: Record<string, Figure>;
+  /** CPU time of the measuring process per job, µs (`<scenario>` at c50, `<scenario>_c1`): steadier than throughput. */
+  cpu_us_per_job: Record<string, Figure>;
+  /** The scenario's CPU per job divided by its baseline's: lower is better, 1 is the baseline's cost. */
+  cpu_ratios: Record<string, Figure>;
   enqueue: Record<string, Figure>;
   latency_ms: Record<string, Percentiles>;
   cron_lag_ms: Percentiles;
@@ -26,6 +30,7 @@ interface OutboxFigures {
 /** Medians of what ran; what was skipped or failed is null, what was not asked for is left out. */
 export interface Results {
   throughput: Partial<Record<ScenarioName, { c50: Figure; c1: Figure }>>;
+  cpu: Partial<Record<ScenarioName, { c50: Figure; c1: Figure }>>;
   enqueue?: { raw_bullmq_add: Figure; module_add: Figure; raw_bullmq_addbulk: Figure; module_addbulk: Figure };
   latency: Partial<Record<ScenarioName, Percentiles>>;
   cron?: Percentiles;
@@ -44,6 +49,8 @@ export function toReport(results: Results): BenchReport {
   const report: BenchReport = {
     throughput: {},
     ratios: {},
+    cpu_us_per_job: {},
+    cpu_ratios: {},
     enqueue: {},
     latency_ms: {},
     cron_lag_ms: { p50: r1(results.cron?.p50), p99: r1(results.cron?.p99) },
@@ -60,6 +67,12 @@ export function toReport(results: Results): BenchReport {
     const base = results.throughput[baselineOf(s)];
     report.ratios[s] = ratio(results.throughput[s].c50, base?.c50);
     report.ratios[`${s}_c1`] = ratio(results.throughput[s].c1, base?.c1);
+    const cpu = results.cpu[s];
+    const baseCpu = results.cpu[baselineOf(s)];
+    report.cpu_us_per_job[s] = r1(cpu?.c50);
+    report.cpu_us_per_job[`${s}_c1`] = r1(cpu?.c1);
+    report.cpu_ratios[s] = ratio(cpu?.c50, baseCpu?.c50);
+    report.cpu_ratios[`${s}_c1`] = ratio(cpu?.c1, baseCpu?.c1);
   }
   if (results.enqueue) {
     const e = results.enqueue;
@@ -147,18 +160,40 @@ export function formatReport(r: BenchReport, results: Results, title: string): s
   if (scenarios.length) {
     parts.push(
       table(
-        ['scenario', 'c50 jobs/s', 'ratio', 'c1 jobs/s', 'ratio c1', 'baseline'],
+        [
+          'scenario',
+          'c50 jobs/s',
+          'ratio',
+          'c50 CPU µs/job',
+          'CPU ratio',
+          'c1 jobs/s',
+          'ratio c1',
+          'c1 CPU µs/job',
+          'CPU ratio c1',
+          'baseline',
+        ],
         scenarios.map((s) => [
           s,
           fmt(r.throughput[s]),
           fmt(r.ratios[s]),
+          fmt(r.cpu_us_per_job[s]),
+          fmt(r.cpu_ratios[s]),
           fmt(r.throughput[`${s}_c1`]),
           fmt(r.ratios[`${s}_c1`]),
+          fmt(r.cpu_us_per_job[`${s}_c1`]),
+          fmt(r.cpu_ratios[`${s}_c1`]),
           baselineOf(s),
         ]),
       ),
     );
   }
+  if (scenarios.length)
+    parts.push(
+      table(
+        ['scenario', 'configuration'],
+        scenarios.map((s) => [s, SCENARIO_CONFIG[s]]),
+      ),
+    );
   if (results.enqueue) {
     parts.push(
       table(

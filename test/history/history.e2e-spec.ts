@@ -139,6 +139,26 @@ describe.each(Object.keys(DATABASES) as DatabaseKind[])('job history on %s', (ki
     await deletePrefix(prefix);
   });
 
+  it('computes the p95 duration as the value at rank ceil(0.95 n), and the mean, on this database', async () => {
+    // 40 finished attempts of 1..40 ms in a window of their own, and one running (no duration), written directly.
+    const since = new Date(Date.UTC(2001, 0, 1));
+    const at = (k: number) => new Date(since.getTime() + k * 1000);
+    const rows = Array.from({ length: 41 }, (_, k) => ({
+      jobId: `p95-${k}`,
+      queue: 'p95',
+      name: 'h.p95',
+      status: k === 40 ? ('running' as const) : ('completed' as const),
+      attempt: 1,
+      maxAttempts: 1,
+      data: null,
+      startedAt: at(k),
+      durationMs: k === 40 ? null : 40 - k,
+    }));
+    await h.executions.insert(rows as never);
+    const stats = await h.history.stats({ name: 'h.p95', since, until: at(60) });
+    expect(stats).toMatchObject({ total: 41, byStatus: { completed: 40, running: 1 }, p95DurationMs: 38, meanDurationMs: 21 });
+  });
+
   it('records a successful attempt with its data, result, progress, logs, times and worker', async () => {
     const { id } = await h.jobs.add('h.ok', { to: 'ada' });
     const [row] = await attemptsOf(h, id, ['completed']);

@@ -132,3 +132,32 @@ export function Chart({
   }, [title, JSON.stringify(times), JSON.stringify(series)]);
   return <div class="chart" ref={el} role="img" aria-label={title} />;
 }
+
+/** What an action did, or why it did not, read out to screen readers. */
+export function Notice({ text }: { text?: string }) {
+  if (!text) return null;
+  return (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  );
+}
+
+/** Cursor pages: the cursors of the pages before this one; `pager` moves back and forth. */
+export function useCursors() {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors[cursors.length - 1],
+    reset: () => setCursors([]),
+    pager: (next?: string) => (
+      <div class="pager">
+        <button disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button disabled={!next} onClick={() => next && setCursors([...cursors, next])}>
+          Older
+        </button>
+      </div>
+    ),
+  };
+}

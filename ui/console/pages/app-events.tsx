@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.js';
-import { ErrorNote, fmtDate, JsonTree, StatusBadge, useLoad } from '../components.js';
+import { ErrorNote, fmtDate, JsonTree, StatusBadge, useCursors, useLoad } from '../components.js';
 
 interface StoredEvent {
   id: string;
@@ -15,9 +15,9 @@ interface StoredEvent {
 /** Application events: by name or pattern and source, in cursor pages; one event with its deliveries. */
 export function AppEventsPage() {
   const [filters, setFilters] = useState({ name: '', source: '' });
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursors();
   const [open, setOpen] = useState<string>();
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const page = useLoad(
     () =>
       api<{ items: StoredEvent[]; nextCursor?: string }>(
@@ -27,7 +27,7 @@ export function AppEventsPage() {
     [filters.name, filters.source, cursor],
   );
   const detail = useLoad(() => (open ? api<StoredEvent>('GET', `/app-events/${open}`) : Promise.resolve(undefined)), [open]);
-  const set = (k: 'name' | 'source', v: string) => (setCursors([]), setFilters({ ...filters, [k]: v }));
+  const set = (k: 'name' | 'source', v: string) => (pages.reset(), setFilters({ ...filters, [k]: v }));
   const notOn = (page.error as { status?: number } | undefined)?.status === 404;
   return (
     <section>
@@ -70,14 +70,7 @@ export function AppEventsPage() {
               ))}
             </tbody>
           </table>
-          <div class="pager">
-            <button disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>
-              Newer
-            </button>
-            <button disabled={!page.data?.nextCursor} onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
-              Older
-            </button>
-          </div>
+          {pages.pager(page.data?.nextCursor)}
           {detail.data && (
             <div class="card">
               <h3>

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { ErrorNote, fmtDate, fmtMs, JsonTree, StatusBadge, useLoad } from '../components.js';
+import { ErrorNote, fmtDate, fmtMs, JsonTree, Notice, StatusBadge, useLoad } from '../components.js';
 import { useLiveRefresh } from '../live.js';
 import { act, RETRYABLE, type Execution } from './executions.js';
 
@@ -19,11 +19,7 @@ export function ExecutionDetail({ id }: { id: string }) {
       <h2>
         Execution {x.id} <StatusBadge status={x.status} />
       </h2>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <div class="actions">
         {RETRYABLE.has(x.status) && (
           <button onClick={() => act(x, 'retry').then(setNotice, (err: Error) => setNotice(err.message))}>Retry</button>

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
-import { ErrorNote, fmtDate, fmtMs, go, StatusBadge, useLoad, useRoute } from '../components.js';
+import { ErrorNote, fmtDate, fmtMs, go, Notice, StatusBadge, useCursors, useLoad, useRoute } from '../components.js';
 import { useLiveRefresh } from '../live.js';
 
 export interface Execution {
@@ -49,8 +49,8 @@ export function ExecutionsPage() {
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
   };
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursors();
+  const { cursor } = pages;
   const key = JSON.stringify(filters);
   const page = useLoad(
     () =>
@@ -72,7 +72,7 @@ export function ExecutionsPage() {
   const live = useLiveRefresh(refresh);
   const setFilter = (k: string, v: string) => {
     const next = { ...filters, [k]: v };
-    setCursors([]);
+    pages.reset();
     go(`/executions${query(next)}`);
   };
   const onChange = (k: keyof typeof filters) => (e: Event) => setFilter(k, (e.target as HTMLInputElement).value);
@@ -100,11 +100,7 @@ export function ExecutionsPage() {
         <label for="f-to">To</label>
         {moment('to')}
       </form>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <ErrorNote error={page.error} />
       <table>
         <thead>
@@ -146,14 +142,7 @@ export function ExecutionsPage() {
         </tbody>
       </table>
       {page.data && !page.data.items.length && <p>No execution matches.</p>}
-      <div class="pager">
-        <button disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button disabled={!page.data?.nextCursor} onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
-          Older
-        </button>
-      </div>
+      {pages.pager(page.data?.nextCursor)}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, boardUrl } from '../api.js';
-import { ErrorNote, useLoad } from '../components.js';
+import { ErrorNote, Notice, useLoad } from '../components.js';
 import { useLiveRefresh } from '../live.js';
 
 interface QueueCounts {
@@ -39,11 +39,7 @@ export function QueuesPage() {
           <a href={boardUrl}>Open Bull Board</a>
         </p>
       )}
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <ErrorNote error={list.error} />
       <table>
         <thead>

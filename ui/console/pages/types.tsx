@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
-import { ErrorNote, go, useLoad } from '../components.js';
+import { ErrorNote, go, Notice, useLoad } from '../components.js';
 import { PayloadEditor, schemaProblems, type JsonSchema } from '../json-form.js';
 
 interface JobType {
@@ -74,11 +74,7 @@ export function TypesPage() {
   return (
     <section>
       <h2>Job types</h2>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <ErrorNote error={types.error} />
       <table>
         <thead>
