@@ -4,6 +4,7 @@ import { enqueue } from './measures/enqueue.js';
 import { latency } from './measures/latency.js';
 import { memory } from './measures/memory.js';
 import { outboxCost } from './measures/outbox.js';
+import { processes } from './measures/processes.js';
 import { processing, type ProcessingResult } from './measures/processing.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { SkipScenario } from './subject.js';
@@ -30,6 +31,8 @@ async function perform(task: Task): Promise<unknown> {
       return memory(task.checkpoints);
     case 'outbox':
       return outboxCost(task.run);
+    case 'processes':
+      return processes(task.counts, task.count);
   }
 }
 

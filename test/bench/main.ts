@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { OutboxResult } from './measures/outbox.js';
+import type { ProcessesResult } from './measures/processes.js';
 import type { ProcessingResult } from './measures/processing.js';
 import { formatReport, toReport, type Results } from './report.js';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
@@ -35,6 +36,7 @@ const SIZES = quick
       ticks: 8,
       memory: [2_000, 20_000],
       outboxJobs: 5_000,
+      processJobs: 10_000,
       repeats: 1,
     }
   : {
@@ -47,13 +49,14 @@ const SIZES = quick
       ticks: 30,
       memory: [20_000, 200_000],
       outboxJobs: 20_000,
+      processJobs: 50_000,
       repeats: 3,
     };
 const repeats = args.repeats ? Number(args.repeats) : SIZES.repeats;
 const LATENCY: ScenarioName[] = quick
   ? ['raw_bullmq', 'module_history_off', 'raw_bullmq_pg', 'module_pg']
   : ['raw_bullmq', 'nestjs_bullmq', 'module_history_off', 'module_history_postgres', 'raw_bullmq_pg', 'module_pg'];
-const MEASURES = ['enqueue', 'cron', 'memory', 'outbox'] as const;
+const MEASURES = ['enqueue', 'cron', 'memory', 'outbox', 'processes'] as const;
 
 const only = args.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((name) => !(SCENARIO_NAMES as string[]).includes(name) && !(MEASURES as readonly string[]).includes(name));
@@ -104,6 +107,7 @@ const samples = {
   cron: undefined as { p50: number; p99: number } | undefined,
   memory: undefined as number[] | undefined,
   outbox: [] as OutboxResult[],
+  processes: [] as ProcessesResult[][],
 };
 const skipped = new Map<string, string>();
 const failed = new Map<string, string>();
@@ -157,6 +161,19 @@ for (let r = 1; r <= repeats; r++) {
         const v = value as { p50: number; p99: number };
         push(samples.latency, scenario, v);
         return `p50 ${v.p50.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms`;
+      },
+    });
+  }
+  if (wanted('processes')) {
+    steps.push({
+      label: `processes #${r}`,
+      task: { measure: 'processes', counts: [1, 2, 4], count: SIZES.processJobs },
+      take(value) {
+        const v = value as ProcessesResult[];
+        samples.processes.push(v);
+        return v
+          .map((p) => `${p.kind} ×${p.processes}: ${Math.round(p.jobsPerSecond)} jobs/s, ${Math.round(p.cpuUsPerJob)} µs CPU/job`)
+          .join('; ');
       },
     });
   }
@@ -242,6 +259,14 @@ if (wanted('outbox')) {
       { p50: of(way, 'p50'), p99: of(way, 'p99'), jobsPerSecond: of(way, 'jobsPerSecond'), cpuUsPerJob: of(way, 'cpuUsPerJob') },
     ]),
   ) as Results['outbox'];
+}
+if (wanted('processes') && samples.processes.length) {
+  results.processes = samples.processes[0].map((p, i) => ({
+    kind: p.kind,
+    processes: p.processes,
+    jobsPerSecond: med(samples.processes.map((run) => run[i].jobsPerSecond)),
+    cpuUsPerJob: med(samples.processes.map((run) => run[i].cpuUsPerJob)),
+  }));
 }
 if (wanted('memory')) results.memory = { rss_20k: samples.memory?.[0] ?? null, rss_200k: samples.memory?.[1] ?? null };
 for (const [s, reason] of skipped) results.notes.push(`${s} skipped: ${reason}`);

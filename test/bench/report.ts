@@ -18,6 +18,8 @@ export interface BenchReport {
   memory_mb: { rss_20k: Figure; rss_200k: Figure };
   /** Added by the transactional outbox: the same jobs added directly and each in a transaction (history on PostgreSQL). */
   outbox?: Record<'direct' | 'outbox', OutboxFigures>;
+  /** 1, 2 and 4 worker processes on one Redis: throughput, the workers' CPU per job, and throughput over one process's. */
+  processes?: Array<{ kind: 'raw' | 'module'; processes: number; jobs_per_second: Figure; cpu_us_per_job: Figure; scaling: Figure }>;
 }
 
 interface OutboxFigures {
@@ -36,6 +38,7 @@ export interface Results {
   cron?: Percentiles;
   memory?: { rss_20k: Figure; rss_200k: Figure };
   outbox?: Record<'direct' | 'outbox', { p50: Figure; p99: Figure; jobsPerSecond: Figure; cpuUsPerJob: Figure }>;
+  processes?: Array<{ kind: 'raw' | 'module'; processes: number; jobsPerSecond: Figure; cpuUsPerJob: Figure }>;
   notes: string[];
 }
 
@@ -99,6 +102,16 @@ export function toReport(results: Results): BenchReport {
     report.outbox = { direct: figures(results.outbox.direct), outbox: figures(results.outbox.outbox) };
     report.ratios.outbox_throughput = ratio(results.outbox.outbox.jobsPerSecond, results.outbox.direct.jobsPerSecond);
     report.ratios.outbox_cpu = ratio(results.outbox.outbox.cpuUsPerJob, results.outbox.direct.cpuUsPerJob);
+  }
+  if (results.processes) {
+    const one = (kind: string) => results.processes!.find((p) => p.kind === kind && p.processes === 1)?.jobsPerSecond;
+    report.processes = results.processes.map((p) => ({
+      kind: p.kind,
+      processes: p.processes,
+      jobs_per_second: r1(p.jobsPerSecond),
+      cpu_us_per_job: r1(p.cpuUsPerJob),
+      scaling: ratio(p.jobsPerSecond, one(p.kind)),
+    }));
   }
   return report;
 }
@@ -219,6 +232,19 @@ export function formatReport(r: BenchReport, results: Results, title: string): s
     parts.push(
       table(['memory (history off)', 'rss_20k MB', 'rss_200k MB'], [['module', fmt(r.memory_mb.rss_20k), fmt(r.memory_mb.rss_200k)]]),
     );
+  if (r.processes) {
+    parts.push(
+      table(
+        ['worker processes on one Redis (c50 each)', 'jobs/s', 'CPU µs/job (all workers)', 'jobs/s over 1 process'],
+        r.processes.map((p) => [
+          `${p.kind === 'raw' ? 'BullMQ Worker' : 'nestjs-jobs, history off'} × ${p.processes}`,
+          fmt(p.jobs_per_second),
+          fmt(p.cpu_us_per_job),
+          fmt(p.scaling),
+        ]),
+      ),
+    );
+  }
   if (r.outbox) {
     const row = (label: string, w: OutboxFigures) => [label, fmt(w.p50_ms), fmt(w.p99_ms), fmt(w.jobs_per_second), fmt(w.cpu_us_per_job)];
     parts.push(

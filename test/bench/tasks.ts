@@ -11,6 +11,7 @@ export type Task =
   | { measure: 'enqueue'; kind: 'raw' | 'module'; run: EnqueueRun }
   | { measure: 'cron'; ticks: number }
   | { measure: 'memory'; checkpoints: number[] }
-  | { measure: 'outbox'; run: OutboxRun };
+  | { measure: 'outbox'; run: OutboxRun }
+  | { measure: 'processes'; counts: number[]; count: number };
 
 export type Outcome = { value: unknown } | { skipped: string } | { error: string };
