@@ -1,19 +1,11 @@
 import { useState } from 'preact/hooks';
+import type { QueueCounts as Counts } from '../../../lib/interfaces/job-info.interface.js';
 import { api, boardUrl } from '../api.js';
 import { ErrorNote, Notice, useLoad } from '../components.js';
 import { useLiveRefresh } from '../live.js';
 
-interface QueueCounts {
-  name: string;
-  waiting: number;
-  prioritized: number;
-  delayed: number;
-  active: number;
-  completed: number;
-  failed: number;
-  'waiting-children': number;
-  paused: boolean;
-}
+/** As the admin API answers `GET queues`: the package's own type, with the queue's name. */
+type QueueCounts = Counts & { name: string };
 
 const COLUMNS = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'waiting-children'] as const;
 
