@@ -3,6 +3,7 @@ import { cronLag } from './measures/cron.js';
 import { enqueue } from './measures/enqueue.js';
 import { latency } from './measures/latency.js';
 import { memory } from './measures/memory.js';
+import { historySize } from './measures/history-size.js';
 import { outboxCost } from './measures/outbox.js';
 import { processes } from './measures/processes.js';
 import { processing, type ProcessingResult } from './measures/processing.js';
@@ -33,6 +34,8 @@ async function perform(task: Task): Promise<unknown> {
       return outboxCost(task.run);
     case 'processes':
       return processes(task.counts, task.count);
+    case 'history_queries':
+      return historySize(task.sizes);
   }
 }
 

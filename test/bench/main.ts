@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { HistorySizeResult } from './measures/history-size.js';
 import type { OutboxResult } from './measures/outbox.js';
 import type { ProcessesResult } from './measures/processes.js';
 import type { ProcessingResult } from './measures/processing.js';
@@ -37,6 +38,7 @@ const SIZES = quick
       memory: [2_000, 20_000],
       outboxJobs: 5_000,
       processJobs: 10_000,
+      historyRows: [100_000],
       repeats: 1,
     }
   : {
@@ -50,13 +52,14 @@ const SIZES = quick
       memory: [20_000, 200_000],
       outboxJobs: 20_000,
       processJobs: 50_000,
+      historyRows: [100_000, 1_000_000],
       repeats: 3,
     };
 const repeats = args.repeats ? Number(args.repeats) : SIZES.repeats;
 const LATENCY: ScenarioName[] = quick
   ? ['raw_bullmq', 'module_history_off', 'raw_bullmq_pg', 'module_pg']
   : ['raw_bullmq', 'nestjs_bullmq', 'module_history_off', 'module_history_postgres', 'raw_bullmq_pg', 'module_pg'];
-const MEASURES = ['enqueue', 'cron', 'memory', 'outbox', 'processes'] as const;
+const MEASURES = ['enqueue', 'cron', 'memory', 'outbox', 'processes', 'history_queries'] as const;
 
 const only = args.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((name) => !(SCENARIO_NAMES as string[]).includes(name) && !(MEASURES as readonly string[]).includes(name));
@@ -108,6 +111,7 @@ const samples = {
   memory: undefined as number[] | undefined,
   outbox: [] as OutboxResult[],
   processes: [] as ProcessesResult[][],
+  historyQueries: undefined as HistorySizeResult[] | undefined,
 };
 const skipped = new Map<string, string>();
 const failed = new Map<string, string>();
@@ -201,6 +205,16 @@ if (wanted('cron')) {
     },
   });
 }
+if (wanted('history_queries')) {
+  steps.push({
+    label: 'history queries at size',
+    task: { measure: 'history_queries', sizes: SIZES.historyRows },
+    take(value) {
+      samples.historyQueries = value as HistorySizeResult[];
+      return samples.historyQueries.map((h) => `${h.rows} rows filled in ${h.fillSeconds.toFixed(1)} s`).join(', ');
+    },
+  });
+}
 if (wanted('memory')) {
   steps.push({
     label: 'memory',
@@ -268,6 +282,7 @@ if (wanted('processes') && samples.processes.length) {
     cpuUsPerJob: med(samples.processes.map((run) => run[i].cpuUsPerJob)),
   }));
 }
+if (samples.historyQueries) results.historyQueries = samples.historyQueries;
 if (wanted('memory')) results.memory = { rss_20k: samples.memory?.[0] ?? null, rss_200k: samples.memory?.[1] ?? null };
 for (const [s, reason] of skipped) results.notes.push(`${s} skipped: ${reason}`);
 for (const [label, error] of failed) results.notes.push(`${label} failed: ${error}`);

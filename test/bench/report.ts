@@ -1,3 +1,4 @@
+import type { HistorySizeResult } from './measures/history-size.js';
 import { SCENARIO_CONFIG, SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
 import { round } from './stats.js';
 
@@ -20,6 +21,8 @@ export interface BenchReport {
   outbox?: Record<'direct' | 'outbox', OutboxFigures>;
   /** 1, 2 and 4 worker processes on one Redis: throughput, the workers' CPU per job, and throughput over one process's. */
   processes?: Array<{ kind: 'raw' | 'module'; processes: number; jobs_per_second: Figure; cpu_us_per_job: Figure; scaling: Figure }>;
+  /** Each admin query of history in ms, by table size (rows of `job_executions`), on PostgreSQL. */
+  history_queries?: Array<{ database: string; rows: number; fill_seconds: Figure; ms: Record<string, Figure> }>;
 }
 
 interface OutboxFigures {
@@ -39,6 +42,7 @@ export interface Results {
   memory?: { rss_20k: Figure; rss_200k: Figure };
   outbox?: Record<'direct' | 'outbox', { p50: Figure; p99: Figure; jobsPerSecond: Figure; cpuUsPerJob: Figure }>;
   processes?: Array<{ kind: 'raw' | 'module'; processes: number; jobsPerSecond: Figure; cpuUsPerJob: Figure }>;
+  historyQueries?: HistorySizeResult[];
   notes: string[];
 }
 
@@ -111,6 +115,14 @@ export function toReport(results: Results): BenchReport {
       jobs_per_second: r1(p.jobsPerSecond),
       cpu_us_per_job: r1(p.cpuUsPerJob),
       scaling: ratio(p.jobsPerSecond, one(p.kind)),
+    }));
+  }
+  if (results.historyQueries) {
+    report.history_queries = results.historyQueries.map((h) => ({
+      database: h.database,
+      rows: h.rows,
+      fill_seconds: r1(h.fillSeconds),
+      ms: Object.fromEntries(Object.entries(h.queries).map(([q, ms]) => [q, r1(ms)])),
     }));
   }
   return report;
@@ -242,6 +254,15 @@ export function formatReport(r: BenchReport, results: Results, title: string): s
           fmt(p.cpu_us_per_job),
           fmt(p.scaling),
         ]),
+      ),
+    );
+  }
+  if (r.history_queries?.length) {
+    const sizes = r.history_queries;
+    parts.push(
+      table(
+        ['history query (PostgreSQL), ms', ...sizes.map((h) => `${h.rows.toLocaleString('en')} rows`)],
+        Object.keys(sizes[0].ms).map((q) => [q, ...sizes.map((h) => fmt(h.ms[q]))]),
       ),
     );
   }

@@ -12,6 +12,7 @@ export type Task =
   | { measure: 'cron'; ticks: number }
   | { measure: 'memory'; checkpoints: number[] }
   | { measure: 'outbox'; run: OutboxRun }
-  | { measure: 'processes'; counts: number[]; count: number };
+  | { measure: 'processes'; counts: number[]; count: number }
+  | { measure: 'history_queries'; sizes: number[] };
 
 export type Outcome = { value: unknown } | { skipped: string } | { error: string };
