@@ -247,6 +247,20 @@ describe('the console in Chromium', () => {
     await page.locator('td', { hasText: 'report.published' }).waitFor();
   });
 
+  it('deletes a definition only once the confirmation is accepted, and its schedule with it', async () => {
+    await page.goto(`${consoleUrl}#/types`);
+    const row = page.locator('tr', { hasText: 'nightly-report' });
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    expect(((await (await api('/definitions')).json()) as unknown[]).length).toBe(1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('nightly-report deleted.').waitFor();
+    expect(await (await api('/definitions')).json()).toEqual([]);
+    const schedules = (await (await api('/schedules')).json()) as Array<{ origin: string }>;
+    expect(schedules.filter((s) => s.origin === 'definition')).toEqual([]);
+  });
+
   it('can be used from the keyboard: the navigation links are reachable with Tab', async () => {
     await page.goto(`${consoleUrl}#/executions`);
     // A fresh load, so the focus starts at the top of the page.
