@@ -14,6 +14,7 @@ export {
   DurableJobHistory1764633600000,
   AppEvents1764892800000,
   JobOutbox1796169600000,
+  HistoryPageIndexes1796256000000,
 } from './history/job-history.migrations.js';
 export { JobHistoryService } from './history/job-history.service.js';
 export { JobDefinitionService } from './definitions/job-definition.service.js';

@@ -36,7 +36,10 @@ export class JobHistoryService {
     private readonly jobs: JobService,
   ) {}
 
-  /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
+  /**
+   * Newest first: by start time when `from` or `to` is given (the index of a time range), else by insertion. Pass
+   * `nextCursor` back as `cursor` for the next page, with the same filters.
+   */
   async find(query: ExecutionQuery = {}): Promise<ExecutionPage<JobExecution>> {
     const limit = query.limit ?? 50;
     if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500))
@@ -56,11 +59,16 @@ export class JobHistoryService {
     }
     if (query.from) qb.andWhere('e.startedAt >= :from', { from: query.from });
     if (query.to) qb.andWhere('e.startedAt < :to', { to: query.to });
-    if (query.cursor) qb.andWhere('e.id < :cursor', { cursor: query.cursor });
-    const rows = await qb
-      .orderBy('e.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
+    // A time range is paged by start time, so that its index (started_at, id) gives the page at any table size; other
+    // pages by id, which grows with insertion. The cursor is a row id either way: its start time is read by key.
+    const byStart = !!(query.from || query.to);
+    if (query.cursor && byStart) {
+      const at = qb.subQuery().select('c.startedAt').from(JobExecution, 'c').where('c.id = :cursor').getQuery();
+      qb.andWhere(`e.startedAt <= ${at} AND (e.startedAt < ${at} OR e.id < :cursor)`, { cursor: query.cursor });
+    } else if (query.cursor) qb.andWhere('e.id < :cursor', { cursor: query.cursor });
+    if (byStart) qb.orderBy('e.startedAt', 'DESC').addOrderBy('e.id', 'DESC');
+    else qb.orderBy('e.id', 'DESC');
+    const rows = await qb.take(limit + 1).getMany();
     const items = rows.slice(0, limit).map(withStringId);
     return rows.length > limit ? { items, nextCursor: items[items.length - 1].id } : { items };
   }

@@ -17,7 +17,7 @@ export class ExecutionsController {
   constructor(private readonly history: JobHistoryService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Recorded attempts, newest first, in cursor pages' })
+  @ApiOperation({ summary: 'Recorded attempts, newest first (by start time when from or to is given), in cursor pages' })
   @ApiOkResponse({ type: ExecutionPageDto })
   list(@AdminQuery() query: ExecutionQueryDto): Promise<ExecutionPage<JobExecution>> {
     return this.history.find(query);

@@ -9,7 +9,8 @@ import type { ExecutionStatus } from '../../interfaces/job-history.interface.js'
 @Index('UQ_job_executions_attempt', ['queue', 'jobId', 'attempt'], { unique: true })
 @Index('IDX_job_executions_name_started', ['name', 'startedAt'])
 @Index('IDX_job_executions_status_started', ['status', 'startedAt'])
-@Index('IDX_job_executions_started', ['startedAt'])
+@Index('IDX_job_executions_name_status_id', ['name', 'status', 'id'])
+@Index('IDX_job_executions_started_id', ['startedAt', 'id'])
 @Index('IDX_job_executions_job', ['jobId'])
 export class JobExecution {
   /** Grows with insertion order; the cursor of `JobHistoryService.find`. */
