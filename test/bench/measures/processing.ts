@@ -1,3 +1,5 @@
+import { postgresCpuReader } from '../postgres-cpu.js';
+import { profileWindow } from '../profile.js';
 import { deadline } from '../stats.js';
 import type { SubjectFactory } from '../subject.js';
 
@@ -12,13 +14,15 @@ export interface ProcessingResult {
   jobsPerSecond: number;
   /** CPU time of this process per job (user + system): less sensitive than throughput to other work on the machine. */
   cpuUsPerJob: number;
+  /** CPU time of the PostgreSQL server per job over the same window (null where it cannot be read). */
+  dbCpuUsPerJob: number | null;
 }
 
 /**
  * Jobs per second over `count` jobs queued beforehand, from the first handler start to the last (start-up excluded
  * alike for everyone), plus whatever the subject still owes for those jobs afterwards (history rows).
  */
-export async function processing(factory: SubjectFactory, run: ProcessingRun): Promise<ProcessingResult> {
+export async function processing(factory: SubjectFactory, run: ProcessingRun, label = 'run'): Promise<ProcessingResult> {
   const subject = await factory({ concurrency: run.concurrency });
   try {
     await subject.fill(run.count);
@@ -28,11 +32,16 @@ export async function processing(factory: SubjectFactory, run: ProcessingRun): P
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
     let cpu = process.cpuUsage();
+    const dbCpu = await postgresCpuReader();
+    let dbCpuAtFirst = 0;
+    let profiled: Promise<() => Promise<void>> | undefined;
     await subject.start(() => {
       last = performance.now();
       if (handled++ === 0) {
         first = last;
         cpu = process.cpuUsage();
+        dbCpuAtFirst = dbCpu?.() ?? 0;
+        profiled = profileWindow(`${label}-c${run.concurrency}`);
         setTimeout(done, run.capMs).unref();
       }
       if (handled === run.count) done();
@@ -41,7 +50,10 @@ export async function processing(factory: SubjectFactory, run: ProcessingRun): P
     const counted = handled;
     const end = subject.settle ? (await subject.settle(), performance.now()) : last;
     const used = process.cpuUsage(cpu);
-    return { jobsPerSecond: (counted - 1) / ((end - first) / 1000), cpuUsPerJob: (used.user + used.system) / counted };
+    const dbCpuUsPerJob = dbCpu ? ((dbCpu() - dbCpuAtFirst) * 1000) / counted : null;
+    const stopProfile = await profiled;
+    await stopProfile?.();
+    return { jobsPerSecond: (counted - 1) / ((end - first) / 1000), cpuUsPerJob: (used.user + used.system) / counted, dbCpuUsPerJob };
   } finally {
     await subject.close();
   }
