@@ -20,3 +20,9 @@ export function deadline<T>(work: Promise<T>, ms: number, what: string): Promise
   );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** CPU time of this process (user + system) since `since`, in µs per job. */
+export function cpuUsPerJob(since: NodeJS.CpuUsage, jobs: number): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / jobs;
+}

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { IsInt, IsNumber, Min } from 'class-validator';
 import { JobProcessor, JobService, JobsModule, type JobHandler } from 'nestjs-jobs';
 import { REDIS_URL, deletePrefix, uniqueName } from '../services.js';
+import { cpuUsPerJob } from '../stats.js';
 import { BULLMQ_JOB_OPTIONS, BULK, JOB, QUEUE, type BenchPayload } from '../subject.js';
 
 class BenchPayloadSchema {
@@ -72,10 +73,6 @@ export interface EnqueueResult {
 export async function enqueue(kind: 'raw' | 'module', run: EnqueueRun): Promise<EnqueueResult> {
   const prefix = uniqueName(`enq_${kind}`);
   const p = await producer(kind, prefix);
-  const cpuUs = (since: NodeJS.CpuUsage, jobs: number) => {
-    const used = process.cpuUsage(since);
-    return (used.user + used.system) / jobs;
-  };
   try {
     // A warm-up of both calls, so the first connection's handshake and the JIT's compiling are not timed.
     for (let i = 0; i < 2_000; i++) await p.add({ i, at: Date.now() });
@@ -84,14 +81,14 @@ export async function enqueue(kind: 'raw' | 'module', run: EnqueueRun): Promise<
     let cpu = process.cpuUsage();
     for (let i = 0; i < run.adds; i++) await p.add({ i, at: Date.now() });
     const add = run.adds / ((performance.now() - started) / 1000);
-    const addCpuUs = cpuUs(cpu, run.adds);
+    const addCpuUs = cpuUsPerJob(cpu, run.adds);
     started = performance.now();
     cpu = process.cpuUsage();
     for (let from = 0; from < run.bulkJobs; from += BULK) {
       await p.addBulk(Array.from({ length: Math.min(BULK, run.bulkJobs - from) }, (_, k) => ({ i: from + k, at: Date.now() })));
     }
     const addbulk = run.bulkJobs / ((performance.now() - started) / 1000);
-    return { add, addbulk, addCpuUs, addbulkCpuUs: cpuUs(cpu, run.bulkJobs) };
+    return { add, addbulk, addCpuUs, addbulkCpuUs: cpuUsPerJob(cpu, run.bulkJobs) };
   } finally {
     await p.close();
     await deletePrefix(prefix);

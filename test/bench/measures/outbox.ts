@@ -6,7 +6,7 @@ import { JobProcessor, JobService, JobsModule, type JobHandler } from 'nestjs-jo
 import type { DataSource } from 'typeorm';
 import { historyDatabase } from '../scenarios/module.js';
 import { REDIS_URL, deletePrefix, uniqueName } from '../services.js';
-import { deadline, nowMs, percentile } from '../stats.js';
+import { cpuUsPerJob, deadline, nowMs, percentile } from '../stats.js';
 import { BULK, JOB, QUEUE, type BenchHandler, type BenchPayload } from '../subject.js';
 
 const HOOK = 'OUTBOX_BENCH_HOOK';
@@ -120,12 +120,11 @@ export async function outboxCost(run: OutboxRun): Promise<OutboxResult> {
       await Promise.all(batches);
       await deadline(finished, 120_000, `${run.jobs} ${way} jobs`);
       const seconds = (performance.now() - started) / 1000;
-      const used = process.cpuUsage(cpu);
       result[way] = {
         p50: percentile(samples, 50),
         p99: percentile(samples, 99),
         jobsPerSecond: run.jobs / seconds,
-        cpuUsPerJob: (used.user + used.system) / run.jobs,
+        cpuUsPerJob: cpuUsPerJob(cpu, run.jobs),
       };
     }
     return result;

@@ -1,6 +1,6 @@
 import { postgresCpuReader } from '../postgres-cpu.js';
 import { profileWindow } from '../profile.js';
-import { deadline } from '../stats.js';
+import { cpuUsPerJob, deadline } from '../stats.js';
 import type { SubjectFactory } from '../subject.js';
 
 export interface ProcessingRun {
@@ -49,11 +49,11 @@ export async function processing(factory: SubjectFactory, run: ProcessingRun, la
     await deadline(finished, run.capMs + 120_000, `${run.count} jobs at concurrency ${run.concurrency}`);
     const counted = handled;
     const end = subject.settle ? (await subject.settle(), performance.now()) : last;
-    const used = process.cpuUsage(cpu);
+    const cpuPerJob = cpuUsPerJob(cpu, counted);
     const dbCpuUsPerJob = dbCpu ? ((dbCpu() - dbCpuAtFirst) * 1000) / counted : null;
     const stopProfile = await profiled;
     await stopProfile?.();
-    return { jobsPerSecond: (counted - 1) / ((end - first) / 1000), cpuUsPerJob: (used.user + used.system) / counted, dbCpuUsPerJob };
+    return { jobsPerSecond: (counted - 1) / ((end - first) / 1000), cpuUsPerJob: cpuPerJob, dbCpuUsPerJob };
   } finally {
     await subject.close();
   }
